@@ -1,0 +1,16 @@
+/**
+ * @module The keys the sandbox accepts. They are not secrets: they exist only so the simulators can
+ * check auth the way the real providers do. `npm start` writes them into `.dev.vars`.
+ */
+export const SANDBOX_SECRETS = {
+  TAKEPAYMENTS_API_KEY: 'sandbox-takepayments-key',
+  DIALLER_API_KEY: 'sandbox-dialler-key',
+  CAP_API_KEY: 'sandbox-cap-key',
+  GETLEAD_TOKEN: 'gl_sandboxtoken',
+  LEADEXEC_API_KEY: 'sandbox-leadexec-key',
+  ADMIN_TOKEN: 'sandbox-admin-token',
+  // Cloudflare's documented always-passes test secret.
+  TURNSTILE_SECRET: '1x0000000000000000000000000000000AA',
+} as const;
+
+export type SandboxSecrets = Record<keyof typeof SANDBOX_SECRETS, string>;

@@ -1,0 +1,96 @@
+/**
+ * @module What every simulator shares: a log of the requests it received (so the demo and the tests
+ * can see exactly what reached a provider) and faults it can be told to act out.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+
+export interface ReceivedRequest {
+  provider: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  body: string;
+  at: string;
+}
+
+/** A fault a simulator acts out on its next `times` requests instead of answering normally. */
+export type Fault =
+  | { kind: 'status'; status: number; body?: string; retryAfter?: number }
+  | { kind: 'hang' }
+  | { kind: 'slow'; ms: number }
+  | { kind: 'malformed' };
+
+export interface FaultPlan {
+  fault: Fault;
+  times: number;
+}
+
+export class SandboxState {
+  readonly received: ReceivedRequest[] = [];
+  private readonly faults = new Map<string, FaultPlan[]>();
+
+  receivedBy(provider: string): ReceivedRequest[] {
+    return this.received.filter((r) => r.provider === provider);
+  }
+
+  addFault(provider: string, plan: FaultPlan): void {
+    this.faults.set(provider, [...(this.faults.get(provider) ?? []), plan]);
+  }
+
+  /** The fault to act out now, if any; counts it down. */
+  takeFault(provider: string): Fault | undefined {
+    const plans = this.faults.get(provider);
+    const plan = plans?.[0];
+    if (!plans || !plan) return undefined;
+    plan.times -= 1;
+    if (plan.times <= 0) plans.shift();
+    return plan.fault;
+  }
+
+  reset(): void {
+    this.received.length = 0;
+    this.faults.clear();
+  }
+}
+
+/** Logs each request and acts out a planned fault before the simulator sees it. */
+export const recordAndMisbehave =
+  (state: SandboxState, provider: string): MiddlewareHandler =>
+  async (c, next) => {
+    const url = new URL(c.req.url);
+    state.received.push({
+      provider,
+      method: c.req.method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: Object.fromEntries(c.req.raw.headers),
+      body: await c.req.raw.clone().text(),
+      at: new Date().toISOString(),
+    });
+    const fault = state.takeFault(provider);
+    if (!fault) return next();
+    return actOut(fault, c, next);
+  };
+
+async function actOut(fault: Fault, c: Context, next: () => Promise<void>): Promise<Response | undefined> {
+  switch (fault.kind) {
+    case 'status': {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
+      return new Response(fault.body ?? JSON.stringify({ error: `simulated ${fault.status}` }), {
+        status: fault.status,
+        headers,
+      });
+    }
+    case 'hang':
+      // Never answers; the caller's timeout must end it.
+      return new Promise<Response>(() => {});
+    case 'slow':
+      await new Promise((resolve) => setTimeout(resolve, fault.ms));
+      await next();
+      return undefined;
+    case 'malformed':
+      return c.body('{"saved": tru', 200, { 'content-type': 'application/json' });
+  }
+}

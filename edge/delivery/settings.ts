@@ -1,0 +1,31 @@
+/**
+ * @module Delivery settings from the environment, with production defaults: 8 attempts spread over
+ * about a day, 10 s per attempt. The sandbox shortens them so tests can wait for a dead letter.
+ */
+
+export interface DeliverySettings {
+  maxAttempts: number;
+  backoffBaseSeconds: number;
+  timeoutMs: number;
+}
+
+const MAX_DELAY_SECONDS = 6 * 60 * 60;
+
+function positive(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+export function deliverySettings(env: Env): DeliverySettings {
+  return {
+    maxAttempts: positive(env.DELIVERY_MAX_ATTEMPTS, 8),
+    backoffBaseSeconds: positive(env.DELIVERY_BACKOFF_SECONDS, 120),
+    timeoutMs: positive(env.DELIVERY_TIMEOUT_MS, 10_000),
+  };
+}
+
+/** Exponential backoff (×3 per attempt) with ±20% jitter, capped at six hours. */
+export function backoffSeconds(attempt: number, baseSeconds: number, random = Math.random): number {
+  const raw = Math.min(baseSeconds * 3 ** Math.max(0, attempt - 1), MAX_DELAY_SECONDS);
+  return Math.max(1, Math.round(raw * (0.8 + 0.4 * random())));
+}

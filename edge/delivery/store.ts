@@ -1,0 +1,245 @@
+/**
+ * @module Leads, deliveries and attempts in D1. Every write that must happen together is one batch,
+ * so a lead never exists without its delivery rows.
+ */
+import type { DeliveryStatus, LeadAccepted, LeadContext, LeadStatus } from '../../shared/lead.ts';
+import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
+
+export interface NewLead {
+  lead: CanonicalLead;
+  idempotencyKey: string | null;
+  bodyHash: string;
+  providers: readonly string[];
+}
+
+export interface DeliveryRow {
+  id: string;
+  lead_id: string;
+  destination: number;
+  provider: string;
+  status: DeliveryStatus;
+  attempts: number;
+  replay_from: number;
+  reference: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+interface LeadRow {
+  id: string;
+  form_id: string;
+  status: LeadStatus;
+  fields: string;
+  consent: string;
+  context: string;
+  ip: string | null;
+  user_agent: string | null;
+  idempotency_key: string | null;
+  body_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AttemptRow {
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  http_status: number | null;
+  outcome: DeliveryResult['outcome'];
+  reason: string | null;
+  response: string | null;
+}
+
+export function deliveryId(leadId: string, destination: number): string {
+  return `${leadId}.${destination}`;
+}
+
+export async function insertLead(db: D1Database, input: NewLead): Promise<DeliveryRow[]> {
+  const { lead } = input;
+  const now = lead.createdAt;
+  const deliveries: DeliveryRow[] = input.providers.map((provider, destination) => ({
+    id: deliveryId(lead.id, destination),
+    lead_id: lead.id,
+    destination,
+    provider,
+    status: 'pending',
+    attempts: 0,
+    replay_from: 0,
+    reference: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  }));
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, created_at, updated_at)
+         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(
+        lead.id,
+        lead.formId,
+        JSON.stringify(lead.fields),
+        JSON.stringify(lead.consent),
+        JSON.stringify(lead.context),
+        lead.ip,
+        lead.userAgent,
+        input.idempotencyKey,
+        input.bodyHash,
+        now,
+        now,
+      ),
+    ...deliveries.map((d) =>
+      db
+        .prepare(
+          'INSERT INTO deliveries (id, lead_id, destination, provider, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        )
+        .bind(d.id, d.lead_id, d.destination, d.provider, d.status, now, now),
+    ),
+  ]);
+  return deliveries;
+}
+
+/** The lead already stored under this idempotency key, if any. */
+export async function findByIdempotencyKey(
+  db: D1Database,
+  formId: string,
+  key: string,
+): Promise<{ id: string; bodyHash: string } | null> {
+  const row = await db
+    .prepare('SELECT id, body_hash FROM leads WHERE form_id = ? AND idempotency_key = ?')
+    .bind(formId, key)
+    .first<{ id: string; body_hash: string }>();
+  return row ? { id: row.id, bodyHash: row.body_hash } : null;
+}
+
+function toCanonical(row: LeadRow): CanonicalLead {
+  return {
+    id: row.id,
+    formId: row.form_id,
+    fields: JSON.parse(row.fields),
+    consent: JSON.parse(row.consent),
+    context: JSON.parse(row.context) as LeadContext,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    createdAt: row.created_at,
+  };
+}
+
+export async function getLead(db: D1Database, leadId: string) {
+  const row = await db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId).first<LeadRow>();
+  return row ? { lead: toCanonical(row), status: row.status, updatedAt: row.updated_at } : null;
+}
+
+export async function getDelivery(db: D1Database, id: string): Promise<DeliveryRow | null> {
+  return db.prepare('SELECT * FROM deliveries WHERE id = ?').bind(id).first<DeliveryRow>();
+}
+
+export async function listDeliveries(db: D1Database, leadId: string): Promise<DeliveryRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM deliveries WHERE lead_id = ? ORDER BY destination')
+    .bind(leadId)
+    .all<DeliveryRow>();
+  return results;
+}
+
+export async function listAttempts(db: D1Database, deliveryIdValue: string): Promise<AttemptRow[]> {
+  const { results } = await db
+    .prepare(
+      'SELECT attempt, started_at, duration_ms, http_status, outcome, reason, response FROM attempts WHERE delivery_id = ? ORDER BY attempt',
+    )
+    .bind(deliveryIdValue)
+    .all<AttemptRow>();
+  return results;
+}
+
+/** The lead's status follows from its deliveries: still waiting, all through, some, none. */
+export function leadStatusOf(statuses: readonly DeliveryStatus[]): LeadStatus {
+  if (statuses.some((s) => s === 'pending' || s === 'retrying')) return 'accepted';
+  if (statuses.every((s) => s === 'delivered')) return 'delivered';
+  if (statuses.some((s) => s === 'delivered')) return 'partially_delivered';
+  if (statuses.every((s) => s === 'rejected')) return 'rejected';
+  return 'failed';
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  leadId: string;
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  result: DeliveryResult;
+  status: DeliveryStatus;
+}
+
+/** Records one attempt and its consequence for the delivery and the lead, in one batch. */
+export async function recordAttempt(db: D1Database, record: AttemptRecord): Promise<void> {
+  const { result } = record;
+  const now = new Date().toISOString();
+  const reason = result.outcome === 'delivered' ? null : result.reason;
+  const reference = result.outcome === 'delivered' ? result.reference : null;
+  await db.batch([
+    db
+      .prepare(
+        'INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, http_status, outcome, reason, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .bind(
+        record.deliveryId,
+        record.attempt,
+        record.startedAt,
+        record.durationMs,
+        result.httpStatus,
+        result.outcome,
+        reason,
+        result.response,
+      ),
+    db
+      .prepare(
+        'UPDATE deliveries SET status = ?, attempts = ?, reference = COALESCE(?, reference), last_error = ?, updated_at = ? WHERE id = ?',
+      )
+      .bind(record.status, record.attempt, reference, reason, now, record.deliveryId),
+  ]);
+  await refreshLeadStatus(db, record.leadId);
+}
+
+export async function setDeliveryStatus(
+  db: D1Database,
+  id: string,
+  status: DeliveryStatus,
+  lastError: string | null,
+): Promise<void> {
+  await db
+    .prepare('UPDATE deliveries SET status = ?, last_error = COALESCE(?, last_error), updated_at = ? WHERE id = ?')
+    .bind(status, lastError, new Date().toISOString(), id)
+    .run();
+}
+
+/** Sends a failed delivery again with a fresh budget of attempts. */
+export async function markForReplay(db: D1Database, id: string): Promise<void> {
+  await db
+    .prepare("UPDATE deliveries SET status = 'retrying', replay_from = attempts, updated_at = ? WHERE id = ?")
+    .bind(new Date().toISOString(), id)
+    .run();
+}
+
+export async function refreshLeadStatus(db: D1Database, leadId: string): Promise<LeadStatus> {
+  const { results } = await db
+    .prepare('SELECT status FROM deliveries WHERE lead_id = ?')
+    .bind(leadId)
+    .all<{ status: DeliveryStatus }>();
+  const status = leadStatusOf(results.map((r) => r.status));
+  await db
+    .prepare('UPDATE leads SET status = ?, updated_at = ? WHERE id = ?')
+    .bind(status, new Date().toISOString(), leadId)
+    .run();
+  return status;
+}
+
+export function acceptedBody(leadId: string, deliveries: readonly DeliveryRow[]): LeadAccepted {
+  return {
+    leadId,
+    status: 'accepted',
+    deliveries: deliveries.map((d) => ({ provider: d.provider, status: d.status })),
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * @module A form's configuration: the public definition the widget renders plus what stays in the
+ * relay (allowed origins, destinations with provider options, limits). Checked when the relay
+ * starts; a mistake names its path and rule rather than failing on the first lead.
+ */
+import { z } from 'zod';
+import { consentDefinitionSchema, fieldDefinitionSchema, stepDefinitionSchema } from '../../shared/form.ts';
+import { adapters } from '../providers/registry.ts';
+
+/** What every destination has; the provider's own `options` are checked by its adapter's schema. */
+const destinationShape = z.strictObject({
+  provider: z.string(),
+  /** The secret holding this destination's key; default: the provider's usual name. */
+  apiKeySecret: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/)
+    .optional(),
+  options: z.unknown(),
+});
+
+const destinationSchema = z.discriminatedUnion(
+  'provider',
+  adapters.map((adapter) =>
+    destinationShape.extend({ provider: z.literal(adapter.name), options: adapter.optionsSchema }),
+  ) as unknown as [typeof destinationShape, ...(typeof destinationShape)[]],
+);
+
+/** An origin (`https://example.com`) or a local pattern with any port (`http://localhost:*`). */
+const originSchema = z
+  .string()
+  .regex(/^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/, 'an origin such as https://example.com, no path');
+
+export const formConfigSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    allowedOrigins: z.array(originSchema).min(1),
+    fields: z.array(fieldDefinitionSchema).min(1),
+    steps: z.array(stepDefinitionSchema).optional(),
+    consents: z.array(consentDefinitionSchema).default([]),
+    submitLabel: z.string().optional(),
+    successMessage: z.string().optional(),
+    destinations: z.array(destinationSchema).min(1),
+    /** Leads per minute per client IP for this form. Default 60. */
+    rateLimitPerMinute: z.number().int().positive().default(60),
+    /** Seconds a person needs at least between render and submit; 0 (default) turns it off. */
+    minSubmitSeconds: z.number().nonnegative().default(0),
+    turnstileSiteKey: z.string().optional(),
+  })
+  .superRefine((form, ctx) => {
+    const names = new Set(form.fields.map((f) => f.name));
+    form.fields.forEach((field, i) => {
+      if (form.fields.findIndex((f) => f.name === field.name) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['fields', i, 'name'], message: `duplicate field "${field.name}"` });
+      }
+      if (field.type === 'select' && !field.options?.length) {
+        ctx.addIssue({ code: 'custom', path: ['fields', i, 'options'], message: 'a select needs options' });
+      }
+    });
+    for (const [s, step] of (form.steps ?? []).entries()) {
+      for (const [i, name] of step.fields.entries()) {
+        if (!names.has(name)) {
+          ctx.addIssue({ code: 'custom', path: ['steps', s, 'fields', i], message: `no field named "${name}"` });
+        }
+      }
+    }
+    form.destinations.forEach((destination, d) => {
+      const adapter = adapters.find((a) => a.name === destination.provider);
+      for (const required of adapter?.requiredFields(destination.options as never) ?? []) {
+        const field = form.fields.find((f) => f.name === required);
+        if (!field?.required) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['destinations', d],
+            message: `${destination.provider} needs a required field "${required}"`,
+          });
+        }
+      }
+    });
+  });
+
+export type FormConfig = z.infer<typeof formConfigSchema>;
+export type Destination = FormConfig['destinations'][number];
+
+/** Loads forms, throwing one error that names every bad path and its rule. */
+export function parseForms(input: readonly unknown[]): FormConfig[] {
+  return input.map((raw, i) => {
+    const result = formConfigSchema.safeParse(raw);
+    if (result.success) return result.data;
+    const id = (raw as { id?: unknown })?.id;
+    const where = typeof id === 'string' ? `form "${id}"` : `form #${i}`;
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new Error(`[lead-capture] invalid ${where}: ${problems.join('; ')}`);
+  });
+}

@@ -1,0 +1,16 @@
+/**
+ * @module The Worker: HTTP through the Hono app, deliveries through the queue consumers.
+ */
+import { app } from './app.ts';
+import { handleDeadLetterBatch, handleDeliveryBatch } from './delivery/consumer.ts';
+import type { DeliveryMessage } from './delivery/queue.ts';
+
+export { RateLimiter } from './security/rate-limiter.ts';
+
+export default {
+  fetch: app.fetch,
+  async queue(batch, env) {
+    if (batch.queue.endsWith('-dlq')) await handleDeadLetterBatch(batch, env);
+    else await handleDeliveryBatch(batch, env);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;

@@ -1,0 +1,174 @@
+/**
+ * @module `POST /v1/forms/:formId/leads`: checks a lead, stores it durably in D1 with one delivery
+ * per destination, answers 202, and puts the deliveries on the queue. The same Idempotency-Key with
+ * the same body gives the same lead; with another body, 409.
+ */
+import { Hono } from 'hono';
+import { toApiIssues } from '../../shared/errors.ts';
+import { buildFieldsSchema } from '../../shared/form.ts';
+import { type LeadSubmission, leadSubmissionSchema } from '../../shared/lead.ts';
+import { enqueueDeliveries } from '../delivery/queue.ts';
+import { acceptedBody, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
+import { ApiError } from '../errors.ts';
+import type { FormConfig } from '../forms/schema.ts';
+import type { CanonicalLead } from '../providers/types.ts';
+import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
+import { checkRateLimit } from '../security/rate-limiter.ts';
+import { verifyTurnstile } from '../security/turnstile.ts';
+import { type FormVariables, formAccess } from './form-access.ts';
+
+type Variables = FormVariables & JsonBodyVariables;
+
+const fieldSchemas = new WeakMap<FormConfig, ReturnType<typeof buildFieldsSchema>>();
+function fieldsSchemaOf(form: FormConfig) {
+  let schema = fieldSchemas.get(form);
+  if (!schema) {
+    schema = buildFieldsSchema(form.fields);
+    fieldSchemas.set(form, schema);
+  }
+  return schema;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function validationFailed(issues: ReturnType<typeof toApiIssues>): ApiError {
+  const first = issues[0];
+  const message = first ? `${first.path}: ${first.message}` : 'The lead is not valid';
+  return new ApiError('validation_failed', message, { issues });
+}
+
+/** Checks everything about a submission that depends on the form, returning the clean lead parts. */
+function checkSubmission(form: FormConfig, submission: LeadSubmission) {
+  const fields = fieldsSchemaOf(form).safeParse(submission.fields);
+  const issues = fields.success ? [] : toApiIssues(fields.error.issues, ['fields']);
+  const consent = submission.consent ?? {};
+  for (const definition of form.consents) {
+    if (definition.required && consent[definition.name] !== true) {
+      issues.push({ path: `consent.${definition.name}`, rule: 'required', message: 'This consent is required' });
+    }
+  }
+  for (const name of Object.keys(consent)) {
+    if (!form.consents.some((d) => d.name === name)) {
+      issues.push({ path: `consent.${name}`, rule: 'unknown_field', message: 'Is not a consent of this form' });
+    }
+  }
+  if (issues.length > 0 || !fields.success) throw validationFailed(issues);
+  return { fields: fields.data as Record<string, string | boolean>, consent };
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
+  .use('/:formId/leads', formAccess())
+  .post('/:formId/leads', jsonBody(), async (c) => {
+    const form = c.get('form');
+    const ip = c.req.header('cf-connecting-ip') ?? null;
+
+    const limit = await checkRateLimit(c.env, `${form.id}:${ip ?? 'unknown'}`, form.rateLimitPerMinute);
+    if (!limit.allowed) {
+      throw new ApiError('rate_limited', 'Too many leads from this address; try again shortly', {
+        headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+      });
+    }
+
+    const parsed = leadSubmissionSchema.safeParse(c.get('body'));
+    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues));
+    const submission = parsed.data;
+
+    const idempotencyKey = c.req.header('idempotency-key') ?? null;
+    if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
+      throw validationFailed([
+        { path: 'Idempotency-Key', rule: 'format', message: 'Use 1 to 200 printable ASCII characters' },
+      ]);
+    }
+
+    if (submission.website) {
+      // A bot filled the honeypot: it gets the answer a person gets, and nothing is kept or sent.
+      console.log(JSON.stringify({ at: 'intake', formId: form.id, honeypot: true }));
+      return c.json(
+        {
+          leadId: crypto.randomUUID(),
+          status: 'accepted',
+          deliveries: form.destinations.map((d) => ({ provider: d.provider, status: 'pending' })),
+        },
+        202,
+      );
+    }
+
+    const { fields, consent } = checkSubmission(form, submission);
+
+    const renderedAt = submission.context?.renderedAt;
+    if (
+      form.minSubmitSeconds > 0 &&
+      renderedAt !== undefined &&
+      Date.now() - renderedAt < form.minSubmitSeconds * 1000
+    ) {
+      throw new ApiError('bot_check_failed', 'The form was sent too quickly');
+    }
+    if (form.turnstileSiteKey) {
+      const origin = c.req.header('origin');
+      const passed =
+        submission.turnstileToken !== undefined &&
+        c.env.TURNSTILE_SECRET !== undefined &&
+        (await verifyTurnstile(
+          c.env.TURNSTILE_SECRET,
+          submission.turnstileToken,
+          ip,
+          origin ? new URL(origin).hostname : null,
+        ));
+      if (!passed) throw new ApiError('bot_check_failed', 'The bot check failed; please try again');
+    }
+
+    const bodyHash = await sha256Hex(JSON.stringify(c.get('body')));
+    if (idempotencyKey) {
+      const existing = await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey);
+      if (existing) {
+        if (existing.bodyHash !== bodyHash) {
+          throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body');
+        }
+        return c.json(acceptedBody(existing.id, await listDeliveries(c.env.DB, existing.id)), 202);
+      }
+    }
+
+    const lead: CanonicalLead = {
+      id: crypto.randomUUID(),
+      formId: form.id,
+      fields,
+      consent,
+      context: submission.context ?? {},
+      ip,
+      userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
+      createdAt: new Date().toISOString(),
+    };
+    let deliveries: Awaited<ReturnType<typeof insertLead>>;
+    try {
+      deliveries = await insertLead(c.env.DB, {
+        lead,
+        idempotencyKey,
+        bodyHash,
+        providers: form.destinations.map((d) => d.provider),
+      });
+    } catch (error) {
+      // Two requests with one key raced: the loser answers what the winner stored.
+      const winner = idempotencyKey ? await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey) : null;
+      if (!winner) throw error;
+      if (winner.bodyHash !== bodyHash) {
+        throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body');
+      }
+      return c.json(acceptedBody(winner.id, await listDeliveries(c.env.DB, winner.id)), 202);
+    }
+
+    try {
+      await enqueueDeliveries(
+        c.env.DELIVERIES,
+        deliveries.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: form.id, destination: d.destination })),
+      );
+    } catch (error) {
+      // The lead is stored and shows as pending; the admin replay sends it. The consumer must not lose it.
+      console.error(JSON.stringify({ at: 'intake', leadId: lead.id, error: `queue send failed: ${String(error)}` }));
+    }
+    return c.json(acceptedBody(lead.id, deliveries), 202);
+  });

@@ -1,0 +1,119 @@
+/**
+ * @module The relay's error contract: codes, the body every error has, and how a zod issue becomes
+ * an issue that names the field and the rule. Shared so the widget can show errors the relay sends.
+ */
+import * as z from 'zod/mini';
+
+export const ERROR_STATUS = {
+  invalid_json: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  origin_not_allowed: 403,
+  bot_check_failed: 403,
+  form_not_found: 404,
+  lead_not_found: 404,
+  session_not_found: 404,
+  not_found: 404,
+  method_not_allowed: 405,
+  idempotency_conflict: 409,
+  session_used: 409,
+  order_expired: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  upstream_failed: 502,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** The rule a field broke, so a client can translate the message. */
+export const ISSUE_RULES = [
+  'required',
+  'max_length',
+  'min_length',
+  'email',
+  'phone',
+  'option',
+  'type',
+  'unknown_field',
+  'format',
+  'invalid',
+] as const;
+export type IssueRule = (typeof ISSUE_RULES)[number];
+
+export const apiIssueSchema = z.object({
+  path: z.string(),
+  rule: z.optional(z.string()),
+  message: z.string(),
+  limit: z.optional(z.number()),
+});
+export type ApiIssue = z.infer<typeof apiIssueSchema>;
+
+export const apiErrorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.optional(z.array(apiIssueSchema)),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof apiErrorSchema>;
+
+const ENGLISH: Record<IssueRule, (limit?: number) => string> = {
+  required: () => 'This field is required',
+  max_length: (n) => `Must be at most ${n} characters`,
+  min_length: (n) => `Must be at least ${n} characters`,
+  email: () => 'Enter a valid email address',
+  phone: () => 'Enter a valid phone number',
+  option: () => 'Choose one of the listed options',
+  type: () => 'Has the wrong type',
+  unknown_field: () => 'Is not a field of this form',
+  format: () => 'Has the wrong format',
+  invalid: () => 'Is not valid',
+};
+
+/** English text for a rule; the widget's locales override these by rule name. */
+export function ruleMessage(rule: IssueRule, limit?: number): string {
+  return ENGLISH[rule](limit);
+}
+
+type RawIssue = z.core.$ZodIssue;
+
+function ruleOf(issue: RawIssue): { rule: IssueRule; limit?: number } {
+  switch (issue.code) {
+    case 'invalid_type':
+      return { rule: issue.input === undefined || issue.input === null ? 'required' : 'type' };
+    case 'too_big':
+      return { rule: 'max_length', limit: Number(issue.maximum) };
+    case 'too_small':
+      return Number(issue.minimum) <= 1 ? { rule: 'required' } : { rule: 'min_length', limit: Number(issue.minimum) };
+    case 'invalid_format':
+      return { rule: issue.format === 'email' ? 'email' : 'format' };
+    case 'invalid_value':
+      return { rule: 'option' };
+    case 'unrecognized_keys':
+      return { rule: 'unknown_field' };
+    case 'custom': {
+      const rule = (issue.params as { rule?: IssueRule } | undefined)?.rule;
+      return { rule: rule && ISSUE_RULES.includes(rule) ? rule : 'invalid' };
+    }
+    default:
+      return { rule: 'invalid' };
+  }
+}
+
+/** Turns zod issues into API issues, one per field and rule, with a dotted path from `prefix`. */
+export function toApiIssues(issues: readonly RawIssue[], prefix: string[] = []): ApiIssue[] {
+  const out: ApiIssue[] = [];
+  for (const issue of issues) {
+    const { rule, limit } = ruleOf(issue);
+    const base = [...prefix, ...issue.path.map(String)];
+    const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k]) : [base];
+    for (const p of paths) {
+      const entry: ApiIssue = { path: p.join('.'), rule, message: ruleMessage(rule, limit) };
+      if (limit !== undefined) entry.limit = limit;
+      out.push(entry);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,52 @@
+/**
+ * @module What a partner's page sends to `POST /v1/forms/:formId/leads` and what it gets back.
+ * `fields` are checked against the form's own schema (see form.ts) once the form is known.
+ */
+import * as z from 'zod/mini';
+
+export const CONTEXT_KEYS = [
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_term',
+  'utm_content',
+  'gclid',
+  'fbclid',
+  'pageUrl',
+  'referrer',
+] as const;
+
+const contextShape: Record<(typeof CONTEXT_KEYS)[number], z.ZodMiniOptional<z.ZodMiniString>> = Object.fromEntries(
+  CONTEXT_KEYS.map((key) => [key, z.optional(z.string().check(z.maxLength(2000)))]),
+) as never;
+
+export const leadContextSchema = z.strictObject({
+  ...contextShape,
+  /** When the widget rendered the form (ms since epoch): lets the relay refuse instant bot posts. */
+  renderedAt: z.optional(z.number()),
+  locale: z.optional(z.string().check(z.maxLength(20))),
+});
+export type LeadContext = z.infer<typeof leadContextSchema>;
+
+export const leadSubmissionSchema = z.strictObject({
+  fields: z.record(z.string(), z.unknown()),
+  consent: z.optional(z.record(z.string(), z.boolean())),
+  context: z.optional(leadContextSchema),
+  turnstileToken: z.optional(z.string().check(z.maxLength(2048))),
+  /** The honeypot: people never see it, so anything in it marks a bot. */
+  website: z.optional(z.string()),
+});
+export type LeadSubmission = z.infer<typeof leadSubmissionSchema>;
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'rejected', 'retrying', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const LEAD_STATUSES = ['accepted', 'delivered', 'partially_delivered', 'rejected', 'failed'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const leadAcceptedSchema = z.object({
+  leadId: z.string(),
+  status: z.enum(LEAD_STATUSES),
+  deliveries: z.array(z.object({ provider: z.string(), status: z.enum(DELIVERY_STATUSES) })),
+});
+export type LeadAccepted = z.infer<typeof leadAcceptedSchema>;

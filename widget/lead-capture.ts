@@ -1,0 +1,342 @@
+/**
+ * @module The `<lead-capture>` element.
+ */
+import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { toApiIssues } from '../shared/errors.ts';
+import { buildFieldSchema, type PublicForm, withoutBlanks } from '../shared/form.ts';
+import type { LeadSubmission } from '../shared/lead.ts';
+import { clearDraft, loadDraft, saveDraft } from './draft.ts';
+import { LeadErrorEvent, LeadReadyEvent, LeadStepEvent, LeadSubmitEvent, LeadSuccessEvent } from './events.ts';
+import { type Strings, stringsFor } from './locales.ts';
+import { attributePrefill, captureContext, urlPrefill } from './page-context.ts';
+import { loadForm, type RelayError, submitLead } from './relay-client.ts';
+import { formScreen } from './screens/form-screen.ts';
+import { loadFailedScreen, loadingScreen, successScreen } from './screens/status-screen.ts';
+import { styles } from './styles.ts';
+
+type Phase = 'loading' | 'load-error' | 'form' | 'sending' | 'success';
+
+const RETRY_DELAYS_MS = [500, 1500, 4000];
+
+/**
+ * A lead-capture form that the relay defines: renders its fields, validates as the consumer types,
+ * and submits the lead to the relay.
+ *
+ * @summary Embeddable lead-capture form.
+ * @event lead-ready - The form loaded. `detail: { formId }`
+ * @event lead-step - The consumer moved to another step. `detail: { step, steps }`
+ * @event lead-submit - The consumer submitted. `detail: { formId }`
+ * @event lead-success - The relay stored the lead. `detail: { leadId }`
+ * @event lead-error - Loading or submitting failed. `detail: { code, message }`
+ * @csspart form - The form.
+ * @csspart title - The form's title.
+ * @csspart field - Each field's wrapper (also `field-<name>`).
+ * @csspart label - Each label.
+ * @csspart input - Text-like inputs.
+ * @csspart select - Selects.
+ * @csspart textarea - Text areas.
+ * @csspart checkbox - Checkboxes.
+ * @csspart consent - Each consent's wrapper.
+ * @csspart error - Each error message.
+ * @csspart button - Every button (also `submit`, `back`, `retry`).
+ * @csspart success - The success message.
+ * @cssproperty --lc-color-primary - Buttons and links.
+ * @cssproperty --lc-color-text - Text.
+ * @cssproperty --lc-color-background - Background.
+ * @cssproperty --lc-color-border - Control borders.
+ * @cssproperty --lc-color-error - Error text and borders.
+ * @cssproperty --lc-radius - Corner radius.
+ * @cssproperty --lc-spacing - Space between fields.
+ * @cssproperty --lc-font - Font family.
+ */
+export class LeadCapture extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    form: { type: String, reflect: true },
+    relay: { type: String },
+    locale: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    submitLabel: { type: String, attribute: 'submit-label' },
+    successMessage: { type: String, attribute: 'success-message' },
+    redirect: { type: String },
+    phase: { state: true },
+    definition: { state: true },
+    step: { state: true },
+    values: { state: true },
+    consent: { state: true },
+    errors: { state: true },
+    announcement: { state: true },
+  };
+
+  /** The form id the relay knows. Required. */
+  declare form: string;
+  /** The relay's origin; default: the page's own origin. */
+  declare relay: string;
+  /** `en-GB` (default) or `en-US`. */
+  declare locale: string;
+  /** `light` (default), `dark` or `auto`. */
+  declare theme: string;
+  /** Overrides the form's submit label. */
+  declare submitLabel: string | undefined;
+  /** Overrides the form's success message. */
+  declare successMessage: string | undefined;
+  /** `auto` (default) follows a provider's redirect; `never` stays on the page. */
+  declare redirect: string;
+
+  declare private phase: Phase;
+  declare private definition: PublicForm | undefined;
+  declare private step: number;
+  declare private values: Record<string, string | boolean>;
+  declare private consent: Record<string, boolean>;
+  declare private errors: Record<string, string>;
+  declare private announcement: string;
+
+  private touched = new Set<string>();
+  private honeypot = '';
+  private renderedAt = 0;
+  private idempotencyKey: string | undefined;
+  private loadController: AbortController | undefined;
+
+  constructor() {
+    super();
+    this.relay = '';
+    this.locale = 'en-GB';
+    this.theme = 'light';
+    this.redirect = 'auto';
+    this.phase = 'loading';
+    this.step = 0;
+    this.values = {};
+    this.consent = {};
+    this.errors = {};
+    this.announcement = '';
+  }
+
+  private get strings(): Strings {
+    return stringsFor(this.locale);
+  }
+
+  private get relayOrigin(): string {
+    return (this.relay || location.origin).replace(/\/+$/, '');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('form') || changed.has('relay')) && this.form) void this.load();
+    this.dataset.state = this.phase;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.loadController?.abort();
+  }
+
+  private async load(): Promise<void> {
+    this.loadController?.abort();
+    const controller = new AbortController();
+    this.loadController = controller;
+    this.phase = 'loading';
+    const result = await loadForm(this.relayOrigin, this.form, controller.signal);
+    if (controller.signal.aborted) return;
+    if (!result.ok) {
+      this.phase = 'load-error';
+      this.dispatchEvent(new LeadErrorEvent({ code: result.error.code, message: result.error.message }));
+      return;
+    }
+    const form = result.value;
+    const draft = loadDraft(form.id);
+    const known = new Set(form.fields.map((f) => f.name));
+    const prefill = { ...urlPrefill(location.search), ...attributePrefill(this) };
+    const values: Record<string, string | boolean> = {};
+    for (const [name, value] of Object.entries({ ...prefill, ...draft?.values })) {
+      if (known.has(name)) values[name] = value;
+    }
+    this.definition = form;
+    this.values = values;
+    this.step = Math.min(draft?.step ?? 0, form.steps.length - 1);
+    this.idempotencyKey = draft?.idempotencyKey;
+    this.phase = 'form';
+    this.renderedAt = Date.now();
+    this.dispatchEvent(new LeadReadyEvent({ formId: form.id }));
+  }
+
+  private persist(): void {
+    if (!this.definition) return;
+    const draft: Parameters<typeof saveDraft>[1] = { values: this.values, step: this.step };
+    if (this.idempotencyKey) draft.idempotencyKey = this.idempotencyKey;
+    saveDraft(this.definition.id, draft);
+  }
+
+  /** The error for one field now, or undefined; uses the relay's own schema for that field. */
+  private fieldError(name: string): string | undefined {
+    const field = this.definition?.fields.find((f) => f.name === name);
+    if (!field) return undefined;
+    const value = withoutBlanks({ v: this.values[name] }) as { v?: unknown };
+    const result = buildFieldSchema(field).safeParse(value.v);
+    if (result.success) return undefined;
+    const issue = toApiIssues(result.error.issues)[0];
+    return issue ? this.strings.rules[(issue.rule ?? 'invalid') as keyof Strings['rules']](issue.limit) : undefined;
+  }
+
+  private setError(path: string, message: string | undefined): void {
+    const errors = { ...this.errors };
+    if (message) errors[path] = message;
+    else delete errors[path];
+    this.errors = errors;
+  }
+
+  private onInput = (name: string, value: string | boolean): void => {
+    this.values = { ...this.values, [name]: value };
+    if (this.touched.has(name) || this.errors[`fields.${name}`]) this.setError(`fields.${name}`, this.fieldError(name));
+    this.persist();
+  };
+
+  private onBlur = (name: string): void => {
+    this.touched.add(name);
+    this.setError(`fields.${name}`, this.fieldError(name));
+  };
+
+  private onConsent = (name: string, value: boolean): void => {
+    this.consent = { ...this.consent, [name]: value };
+    if (value) this.setError(`consent.${name}`, undefined);
+  };
+
+  private onBack = (): void => {
+    this.goTo(this.step - 1);
+  };
+
+  private goTo(step: number): void {
+    const steps = this.definition?.steps.length ?? 1;
+    this.step = Math.max(0, Math.min(step, steps - 1));
+    this.persist();
+    this.dispatchEvent(new LeadStepEvent({ step: this.step, steps }));
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('input, select, textarea')?.focus());
+  }
+
+  /** Checks the current step; on the last, the consents too. Focuses the first problem. */
+  private checkStep(): boolean {
+    const form = this.definition;
+    if (!form) return false;
+    const names = form.steps[this.step]?.fields ?? [];
+    const errors = { ...this.errors };
+    for (const name of names) {
+      this.touched.add(name);
+      const error = this.fieldError(name);
+      if (error) errors[`fields.${name}`] = error;
+      else delete errors[`fields.${name}`];
+    }
+    if (this.step === form.steps.length - 1) {
+      for (const consent of form.consents) {
+        if (consent.required && this.consent[consent.name] !== true) {
+          errors[`consent.${consent.name}`] = this.strings.rules.required();
+        }
+      }
+    }
+    this.errors = errors;
+    const count = Object.keys(errors).length;
+    if (count === 0) return true;
+    this.announce(this.strings.fixErrors(count));
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+    return false;
+  }
+
+  private announce(message: string): void {
+    // Clearing first makes screen readers repeat a message that has not changed.
+    this.announcement = '';
+    void this.updateComplete.then(() => {
+      this.announcement = message;
+    });
+  }
+
+  private onSubmit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const form = this.definition;
+    if (!form || this.phase === 'sending' || !this.checkStep()) return;
+    if (this.step < form.steps.length - 1) {
+      this.goTo(this.step + 1);
+      return;
+    }
+    this.idempotencyKey ??= crypto.randomUUID();
+    this.persist();
+    const submission: LeadSubmission = {
+      fields: this.values,
+      consent: this.consent,
+      context: { ...captureContext(location, document.referrer), renderedAt: this.renderedAt, locale: this.locale },
+    };
+    if (this.honeypot) submission.website = this.honeypot;
+    this.phase = 'sending';
+    this.dispatchEvent(new LeadSubmitEvent({ formId: form.id }));
+    const result = await this.sendWithRetries(form.id, submission, this.idempotencyKey);
+    if (result.ok) {
+      clearDraft(form.id);
+      this.idempotencyKey = undefined;
+      this.phase = 'success';
+      this.dispatchEvent(new LeadSuccessEvent({ leadId: result.value.leadId }));
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="success"]')?.focus());
+      return;
+    }
+    this.phase = 'form';
+    this.showRelayError(result.error);
+  };
+
+  /** Network failures are tried again with the same key; offline waits for the connection. */
+  private async sendWithRetries(formId: string, submission: LeadSubmission, key: string) {
+    for (let attempt = 0; ; attempt++) {
+      if (!navigator.onLine) await new Promise((resolve) => addEventListener('online', resolve, { once: true }));
+      const result = await submitLead(this.relayOrigin, formId, submission, key);
+      const delay = RETRY_DELAYS_MS[attempt];
+      const transient = !result.ok && (result.error.code === 'network_error' || result.error.status >= 500);
+      if (!transient || delay === undefined) return result;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  private showRelayError(error: RelayError): void {
+    this.dispatchEvent(new LeadErrorEvent({ code: error.code, message: error.message }));
+    if (error.code === 'idempotency_conflict') this.idempotencyKey = crypto.randomUUID();
+    const errors: Record<string, string> = {};
+    for (const issue of error.issues) {
+      const rule = (issue.rule ?? 'invalid') as keyof Strings['rules'];
+      errors[issue.path] = this.strings.rules[rule]?.(issue.limit) ?? issue.message;
+    }
+    this.errors = errors;
+    const onStep = this.definition?.steps.findIndex((s) => s.fields.some((f) => errors[`fields.${f}`]));
+    if (onStep !== undefined && onStep >= 0 && onStep !== this.step) this.goTo(onStep);
+    this.announce(error.issues.length ? this.strings.fixErrors(error.issues.length) : this.strings.networkError);
+  }
+
+  protected override render(): TemplateResult {
+    const strings = this.strings;
+    const form = this.definition;
+    if (this.phase === 'loading' || !form) {
+      return this.phase === 'load-error' ? loadFailedScreen(strings, () => void this.load()) : loadingScreen(strings);
+    }
+    if (this.phase === 'success') {
+      return successScreen(this.successMessage ?? form.successMessage ?? strings.success);
+    }
+    return html`${formScreen({
+      form,
+      step: this.step,
+      values: this.values,
+      consent: this.consent,
+      errors: this.errors,
+      announcement: this.announcement,
+      sending: this.phase === 'sending',
+      submitLabel: this.submitLabel,
+      strings,
+      onInput: this.onInput,
+      onConsent: this.onConsent,
+      onBlur: this.onBlur,
+      onBack: this.onBack,
+      onSubmit: this.onSubmit,
+      onHoneypot: (value) => {
+        this.honeypot = value;
+      },
+    })}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lead-capture': LeadCapture;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * @module The widget's own strings per locale. The form's texts come from the relay as they are.
+ */
+import type { IssueRule } from '../shared/errors.ts';
+
+export type Locale = 'en-GB' | 'en-US';
+
+export interface Strings {
+  loading: string;
+  loadFailed: string;
+  retry: string;
+  submit: string;
+  sending: string;
+  next: string;
+  back: string;
+  stepOf: (step: number, steps: number) => string;
+  success: string;
+  optional: string;
+  networkError: string;
+  fixErrors: (count: number) => string;
+  rules: Record<IssueRule, (limit?: number) => string>;
+}
+
+const enGB: Strings = {
+  loading: 'Loading the form…',
+  loadFailed: 'The form could not be loaded.',
+  retry: 'Try again',
+  submit: 'Submit',
+  sending: 'Sending…',
+  next: 'Next',
+  back: 'Back',
+  stepOf: (step, steps) => `Step ${step} of ${steps}`,
+  success: 'Thank you. We have received your details.',
+  optional: '(optional)',
+  networkError: 'We could not reach the server. Your answers are kept; please try again.',
+  fixErrors: (n) => (n === 1 ? 'Please correct 1 answer.' : `Please correct ${n} answers.`),
+  rules: {
+    required: () => 'This field is required',
+    max_length: (n) => `Use at most ${n} characters`,
+    min_length: (n) => `Use at least ${n} characters`,
+    email: () => 'Enter a valid email address, like name@example.com',
+    phone: () => 'Enter a valid phone number',
+    option: () => 'Choose one of the options',
+    type: () => 'This answer has the wrong type',
+    unknown_field: () => 'This field is not part of the form',
+    format: () => 'This answer has the wrong format',
+    invalid: () => 'This answer is not valid',
+  },
+};
+
+const enUS: Strings = {
+  ...enGB,
+  success: 'Thank you. We have received your information.',
+  networkError: 'We could not reach the server. Your answers are saved; please try again.',
+  fixErrors: (n) => (n === 1 ? 'Please fix 1 answer.' : `Please fix ${n} answers.`),
+  rules: { ...enGB.rules, email: () => 'Enter a valid email address, like name@example.com' },
+};
+
+export const LOCALES: Record<Locale, Strings> = { 'en-GB': enGB, 'en-US': enUS };
+
+export function stringsFor(locale: string | undefined): Strings {
+  return LOCALES[(locale as Locale) ?? 'en-GB'] ?? enGB;
+}

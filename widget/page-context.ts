@@ -1,0 +1,39 @@
+/**
+ * @module What the widget reads from the page it sits on: UTM and click ids, the page URL and
+ * referrer (the lead's `context`), and prefills from `?lc_<name>=` in the URL.
+ */
+import { CONTEXT_KEYS, type LeadContext } from '../shared/lead.ts';
+
+const MAX = 2000;
+
+export function captureContext(location: Location, referrer: string): LeadContext {
+  const params = new URLSearchParams(location.search);
+  const context: LeadContext = { pageUrl: location.href.slice(0, MAX) };
+  if (referrer) context.referrer = referrer.slice(0, MAX);
+  for (const key of CONTEXT_KEYS) {
+    const value = params.get(key);
+    if (value && key !== 'pageUrl' && key !== 'referrer') context[key] = value.slice(0, MAX);
+  }
+  return context;
+}
+
+/** `?lc_email=a@b.c` prefills the field `email`. */
+export function urlPrefill(search: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(search)) {
+    if (key.startsWith('lc_') && key.length > 3) out[key.slice(3)] = value;
+  }
+  return out;
+}
+
+/** `data-field-email="a@b.c"` on the element (or the script tag, copied over) prefills `email`. */
+export function attributePrefill(element: Element): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const attr of Array.from(element.attributes)) {
+    if (attr.name.startsWith('data-field-')) {
+      const name = attr.name.slice('data-field-'.length).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      out[name] = attr.value;
+    }
+  }
+  return out;
+}

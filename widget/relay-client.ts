@@ -1,0 +1,54 @@
+/**
+ * @module Talks to the relay: loads a form's definition and submits a lead. Errors come back as
+ * values with the relay's code, never as thrown strings.
+ */
+import type { ApiErrorBody, ApiIssue } from '../shared/errors.ts';
+import type { PublicForm } from '../shared/form.ts';
+import type { LeadAccepted, LeadSubmission } from '../shared/lead.ts';
+
+export interface RelayError {
+  code: string;
+  message: string;
+  issues: ApiIssue[];
+  status: number;
+}
+
+export type RelayResult<T> = { ok: true; value: T } | { ok: false; error: RelayError };
+
+async function call<T>(url: string, init: RequestInit): Promise<RelayResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    return { ok: false, error: { code: 'network_error', message: String(error), issues: [], status: 0 } };
+  }
+  const body = (await response.json().catch(() => undefined)) as T | ApiErrorBody | undefined;
+  if (response.ok && body !== undefined) return { ok: true, value: body as T };
+  const error = (body as ApiErrorBody | undefined)?.error;
+  return {
+    ok: false,
+    error: {
+      code: error?.code ?? 'http_error',
+      message: error?.message ?? `HTTP ${response.status}`,
+      issues: error?.issues ?? [],
+      status: response.status,
+    },
+  };
+}
+
+export function loadForm(relay: string, formId: string, signal?: AbortSignal): Promise<RelayResult<PublicForm>> {
+  return call(`${relay}/v1/forms/${encodeURIComponent(formId)}`, signal ? { signal } : {});
+}
+
+export function submitLead(
+  relay: string,
+  formId: string,
+  submission: LeadSubmission,
+  idempotencyKey: string,
+): Promise<RelayResult<LeadAccepted>> {
+  return call(`${relay}/v1/forms/${encodeURIComponent(formId)}/leads`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+    body: JSON.stringify(submission),
+  });
+}

@@ -1,0 +1,97 @@
+/**
+ * @module One form control (input, select, textarea or checkbox) with its label, help and error,
+ * wired for assistive technology: the error is described-by and the control is marked invalid.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { FieldDefinition } from '../../shared/form.ts';
+import type { Strings } from '../locales.ts';
+
+export interface FieldControlProps {
+  field: FieldDefinition;
+  value: string | boolean | undefined;
+  error: string | undefined;
+  strings: Strings;
+  onInput: (name: string, value: string | boolean) => void;
+  onBlur: (name: string) => void;
+}
+
+const INPUT_TYPES: Partial<Record<FieldDefinition['type'], string>> = { email: 'email', tel: 'tel', postcode: 'text' };
+
+export function fieldControl({ field, value, error, strings, onInput, onBlur }: FieldControlProps): TemplateResult {
+  const id = `lc-${field.name}`;
+  const describedBy = [field.help ? `${id}-help` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || nothing;
+  const text = typeof value === 'string' ? value : '';
+  const input = (e: Event) => onInput(field.name, (e.target as HTMLInputElement).value);
+  const blur = () => onBlur(field.name);
+  const errorLine = error ? html`<span id="${id}-error" class="error" part="error">${error}</span>` : nothing;
+  const help = field.help ? html`<span id="${id}-help" class="help" part="help">${field.help}</span>` : nothing;
+
+  if (field.type === 'checkbox') {
+    return html`<div class="check" part="field field-${field.name}">
+      <input
+        id=${id}
+        type="checkbox"
+        part="checkbox"
+        name=${field.name}
+        .checked=${value === true}
+        ?required=${field.required}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${describedBy}
+        @change=${(e: Event) => onInput(field.name, (e.target as HTMLInputElement).checked)}
+        @blur=${blur}
+      />
+      <label for=${id} part="label">${field.label}</label>
+      ${help} ${errorLine}
+    </div>`;
+  }
+
+  const label = html`<label for=${id} part="label"
+    >${field.label}${field.required ? nothing : html` <span class="help">${strings.optional}</span>`}</label
+  >`;
+  let control: TemplateResult;
+  if (field.type === 'select') {
+    control = html`<select
+      id=${id}
+      part="select"
+      name=${field.name}
+      ?required=${field.required}
+      aria-invalid=${error ? 'true' : 'false'}
+      aria-describedby=${describedBy}
+      @change=${input}
+      @blur=${blur}
+    >
+      <option value="" ?selected=${text === ''}>—</option>
+      ${(field.options ?? []).map((o) => html`<option value=${o.value} ?selected=${o.value === text}>${o.label}</option>`)}
+    </select>`;
+  } else if (field.type === 'textarea') {
+    control = html`<textarea
+      id=${id}
+      part="textarea"
+      name=${field.name}
+      .value=${text}
+      maxlength=${field.maxLength ?? nothing}
+      ?required=${field.required}
+      aria-invalid=${error ? 'true' : 'false'}
+      aria-describedby=${describedBy}
+      @input=${input}
+      @blur=${blur}
+    ></textarea>`;
+  } else {
+    control = html`<input
+      id=${id}
+      part="input"
+      name=${field.name}
+      type=${INPUT_TYPES[field.type] ?? 'text'}
+      .value=${text}
+      maxlength=${field.maxLength ?? nothing}
+      autocomplete=${field.autocomplete ?? nothing}
+      placeholder=${field.placeholder ?? nothing}
+      ?required=${field.required}
+      aria-invalid=${error ? 'true' : 'false'}
+      aria-describedby=${describedBy}
+      @input=${input}
+      @blur=${blur}
+    />`;
+  }
+  return html`<div class="field" part="field field-${field.name}">${label}${control}${help}${errorLine}</div>`;
+}

@@ -1,0 +1,169 @@
+/**
+ * @module The element's styles. Every colour, radius, spacing and font is a `--lc-*` custom property
+ * with a default, and every visible piece has a `part` name, so partners theme without reaching in.
+ */
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    --lc-color-text: #1f2328;
+    --lc-color-muted: #57606a;
+    --lc-color-background: #ffffff;
+    --lc-color-border: #8c959f;
+    --lc-color-primary: #0b5cad;
+    --lc-color-on-primary: #ffffff;
+    --lc-color-error: #b3261e;
+    --lc-color-success: #1a7f37;
+    --lc-color-focus: #0b5cad;
+    --lc-radius: 6px;
+    --lc-spacing: 1rem;
+    --lc-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    --lc-font-size: 1rem;
+    display: block;
+    box-sizing: border-box;
+    color: var(--lc-color-text);
+    background: var(--lc-color-background);
+    font-family: var(--lc-font);
+    font-size: var(--lc-font-size);
+    line-height: 1.5;
+    padding: var(--lc-spacing);
+    border-radius: var(--lc-radius);
+    contain: content;
+  }
+  :host([theme='dark']) {
+    --lc-color-text: #e6edf3;
+    --lc-color-muted: #9da7b3;
+    --lc-color-background: #161b22;
+    --lc-color-border: #8b949e;
+    --lc-color-primary: #79c0ff;
+    --lc-color-on-primary: #0d1117;
+    --lc-color-error: #ff9492;
+    --lc-color-success: #56d364;
+    --lc-color-focus: #79c0ff;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --lc-color-text: #e6edf3;
+      --lc-color-muted: #9da7b3;
+      --lc-color-background: #161b22;
+      --lc-color-border: #8b949e;
+      --lc-color-primary: #79c0ff;
+      --lc-color-on-primary: #0d1117;
+      --lc-color-error: #ff9492;
+      --lc-color-success: #56d364;
+      --lc-color-focus: #79c0ff;
+    }
+  }
+  :host([data-state='loading']) {
+    min-height: var(--lc-loading-height, 24rem);
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: inherit;
+  }
+  h2 {
+    font-size: 1.25em;
+    margin: 0 0 calc(var(--lc-spacing) / 2);
+  }
+  p {
+    margin: 0 0 var(--lc-spacing);
+  }
+  .field {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    margin-bottom: var(--lc-spacing);
+  }
+  label {
+    font-weight: 600;
+  }
+  input,
+  select,
+  textarea {
+    font: inherit;
+    color: inherit;
+    background: var(--lc-color-background);
+    border: 1px solid var(--lc-color-border);
+    border-radius: var(--lc-radius);
+    padding: 0.5rem 0.625rem;
+    width: 100%;
+  }
+  textarea {
+    min-height: 6rem;
+    resize: vertical;
+  }
+  [aria-invalid='true'] {
+    border-color: var(--lc-color-error);
+  }
+  :focus-visible {
+    outline: 3px solid var(--lc-color-focus);
+    outline-offset: 2px;
+  }
+  .check {
+    display: flex;
+    gap: 0.5rem;
+    align-items: flex-start;
+    margin-bottom: var(--lc-spacing);
+  }
+  .check input {
+    width: auto;
+    margin-top: 0.3rem;
+  }
+  .check label {
+    font-weight: 400;
+  }
+  .error {
+    color: var(--lc-color-error);
+    font-size: 0.875em;
+  }
+  .help,
+  .progress {
+    color: var(--lc-color-muted);
+    font-size: 0.875em;
+  }
+  .actions {
+    display: flex;
+    gap: 0.5rem;
+    justify-content: flex-end;
+  }
+  button {
+    font: inherit;
+    font-weight: 600;
+    border-radius: var(--lc-radius);
+    padding: 0.625rem 1.25rem;
+    cursor: pointer;
+    border: 1px solid var(--lc-color-primary);
+  }
+  button.primary {
+    background: var(--lc-color-primary);
+    color: var(--lc-color-on-primary);
+  }
+  button.secondary {
+    background: transparent;
+    color: var(--lc-color-primary);
+  }
+  button[disabled] {
+    opacity: 0.6;
+    cursor: progress;
+  }
+  .success {
+    color: var(--lc-color-success);
+    font-weight: 600;
+  }
+  .honeypot {
+    position: absolute;
+    left: -10000px;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
