@@ -1,0 +1,45 @@
+/**
+ * Relay tests run inside workerd through `@cloudflare/vitest-plugin`, with the real D1, Queue and
+ * Durable Object bindings from wrangler.toml. Base URLs point at `sandbox.test`, which the setup
+ * file routes to the in-process provider sandbox; any other outbound request fails the test.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const SANDBOX = 'http://sandbox.test';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(root, 'migrations'));
+  return {
+    root,
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: path.join(root, 'wrangler.toml') },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ...SANDBOX_SECRETS,
+            ENVIRONMENT: 'development',
+            TAKEPAYMENTS_BASE_URL: `${SANDBOX}/takepayments`,
+            DIALLER_BASE_URL: `${SANDBOX}/dialler`,
+            CAP_BASE_URL: `${SANDBOX}/cap`,
+            GETLEAD_BASE_URL: `${SANDBOX}/getlead`,
+            LEADEXEC_BASE_URL: `${SANDBOX}/leadexec`,
+            DELIVERY_MAX_ATTEMPTS: '3',
+            DELIVERY_BACKOFF_SECONDS: '1',
+            DELIVERY_TIMEOUT_MS: '500',
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ['test/edge/**/*.test.ts'],
+      setupFiles: ['test/edge/setup.ts'],
+      testTimeout: 20_000,
+    },
+  };
+});
