@@ -9,7 +9,7 @@ export { RateLimiter } from './security/rate-limiter.ts';
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     if (batch.queue.endsWith('-dlq')) await handleDeadLetterBatch(batch, env);
     else await handleDeliveryBatch(batch, env);
   },

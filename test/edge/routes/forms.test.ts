@@ -29,7 +29,7 @@ describe('GET /v1/forms/:formId', () => {
   it('answers 404 form_not_found for an unknown form', async () => {
     const response = await relay('/v1/forms/no-such-form');
     expect(response.status).toBe(404);
-    expect((await response.json()).error.code).toBe('form_not_found');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('form_not_found');
   });
 
   it('answers CORS for an allowed origin with exactly that origin', async () => {
@@ -40,7 +40,7 @@ describe('GET /v1/forms/:formId', () => {
   it('refuses a foreign origin with 403 origin_not_allowed', async () => {
     const response = await relay('/v1/forms/demo-takepayments', { headers: { origin: 'https://evil.example' } });
     expect(response.status).toBe(403);
-    expect((await response.json()).error.code).toBe('origin_not_allowed');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 

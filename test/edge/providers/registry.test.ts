@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { adapters } from '../../../edge/providers/registry.ts';
+
+// Every module in edge/providers/ except the shared ones is an adapter and must be registered.
+const SHARED_MODULES = new Set(['types', 'http', 'registry']);
+const files = Object.keys(import.meta.glob('../../../edge/providers/*.ts'))
+  .map((path) => path.split('/').pop()?.replace(/\.ts$/, '') ?? '')
+  .filter((name) => !SHARED_MODULES.has(name));
+
+describe('the provider registry', () => {
+  it('registers every adapter file in edge/providers', () => {
+    expect(adapters.map((a) => a.name).sort()).toEqual(files.sort());
+  });
+
+  it('gives every adapter a distinct name, secret and base URL variable', () => {
+    expect(new Set(adapters.map((a) => a.name)).size).toBe(adapters.length);
+    expect(new Set(adapters.map((a) => a.baseUrlVar)).size).toBe(adapters.length);
+  });
+});
