@@ -3,7 +3,7 @@
  */
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { toApiIssues } from '../shared/errors.ts';
-import { buildFieldSchema, type PublicForm, withoutBlanks } from '../shared/form.ts';
+import { buildFieldSchema, buildFieldsSchema, type PublicForm, withoutBlanks } from '../shared/form.ts';
 import type { LeadSubmission } from '../shared/lead.ts';
 import { clearDraft, loadDraft, saveDraft } from './draft.ts';
 import { LeadErrorEvent, LeadReadyEvent, LeadStepEvent, LeadSubmitEvent, LeadSuccessEvent } from './events.ts';
@@ -257,8 +257,10 @@ export class LeadCapture extends LitElement {
     }
     this.idempotencyKey ??= crypto.randomUUID();
     this.persist();
+    // Send what the relay would make of the answers (trimmed, phones in E.164), not the raw keystrokes.
+    const normalised = buildFieldsSchema(form.fields).safeParse(this.values);
     const submission: LeadSubmission = {
-      fields: this.values,
+      fields: normalised.success ? normalised.data : this.values,
       consent: this.consent,
       context: { ...captureContext(location, document.referrer), renderedAt: this.renderedAt, locale: this.locale },
     };

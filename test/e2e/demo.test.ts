@@ -1,0 +1,86 @@
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
+import { CHROMIUM_ARGS, chromiumPath } from '../chromium.ts';
+import { type DemoServer, startDemo } from './demo-server.ts';
+
+let demo: DemoServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  demo = await startDemo();
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+interface Received {
+  body: string;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('the demo page', () => {
+  it('takes a lead typed into the form all the way to the TakePayments sandbox', async () => {
+    const page = await browser.newPage();
+    const leadIds: string[] = [];
+    await page.exposeFunction('recordLead', (id: string) => leadIds.push(id));
+    await page.addInitScript(() => {
+      document.addEventListener('lead-success', (e) =>
+        (window as unknown as { recordLead: (id: string) => void }).recordLead((e as CustomEvent).detail.leadId),
+      );
+    });
+    await page.goto(`${demo.relay}/`);
+    // Playwright's CSS selectors pierce the widget's shadow root, as a consumer's clicks do.
+    await page.getByLabel('First name').fill('Ada');
+    await page.getByLabel('Last name').fill('Lovelace');
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Business name').fill('Analytical Engines Ltd');
+    await page.getByLabel('Postcode').fill('sw1a 1aa');
+    await page.getByLabel('I agree that takepayments may contact me').check();
+    await page.getByRole('button', { name: 'Request a call back' }).click();
+    await page.getByText('An adviser will call you shortly').waitFor();
+
+    const leadId = await waitFor(async () => leadIds[0], 'the lead-success event');
+    const received = await waitFor(async () => {
+      const all = (await (await fetch(`${demo.sandbox}/_sandbox/received?provider=takepayments`)).json()) as Received[];
+      return all.map((r) => JSON.parse(r.body)).find((b) => b.ID === leadId);
+    }, 'the lead at the sandbox');
+    expect(received).toMatchObject({
+      FirstName: 'Ada',
+      LastName: 'Lovelace',
+      Email: 'ada@example.com',
+      Company: 'Analytical Engines Ltd',
+      Postcode: 'SW1A 1AA',
+    });
+
+    const lead = await waitFor(async () => {
+      const response = await fetch(`${demo.relay}/v1/admin/leads/${leadId}`, {
+        headers: { authorization: `Bearer ${SANDBOX_SECRETS.ADMIN_TOKEN}` },
+      });
+      const body = (await response.json()) as {
+        status: string;
+        deliveries: { attemptLog: { httpStatus: number }[] }[];
+      };
+      return body.status === 'delivered' ? body : undefined;
+    }, 'the delivered status');
+    expect(lead.deliveries[0]?.attemptLog[0]?.httpStatus).toBe(200);
+    await page.close();
+  });
+
+  it('serves the demo page with a Content-Security-Policy', async () => {
+    const response = await fetch(`${demo.relay}/`);
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+});

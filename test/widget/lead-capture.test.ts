@@ -1,0 +1,199 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../widget/define.ts';
+import type { LeadCapture } from '../../widget/lead-capture.ts';
+import { quoteForm, stubRelay } from './relay-stub.ts';
+
+type Stub = ReturnType<typeof stubRelay>;
+let stub: Stub | undefined;
+
+afterEach(() => {
+  stub?.restore();
+  stub = undefined;
+  sessionStorage.clear();
+});
+
+async function mount(answer?: Parameters<typeof stubRelay>[1], attrs = ''): Promise<LeadCapture> {
+  stub = stubRelay(quoteForm, answer);
+  const wrapper = await fixture<HTMLDivElement>(
+    `<div><lead-capture form="quote" relay="http://relay.test" ${attrs}></lead-capture></div>`,
+  );
+  const element = wrapper.querySelector('lead-capture') as LeadCapture;
+  await waitUntil(() => element.shadowRoot?.querySelector('form'), 'the form renders');
+  return element;
+}
+
+function $(element: LeadCapture, selector: string): HTMLElement {
+  const found = element.shadowRoot?.querySelector<HTMLElement>(selector);
+  if (!found) throw new Error(`nothing matches ${selector}`);
+  return found;
+}
+
+async function type(element: LeadCapture, name: string, value: string): Promise<void> {
+  const input = $(element, `#lc-${name}`) as HTMLInputElement;
+  input.value = value;
+  input.dispatchEvent(new Event('input'));
+  input.dispatchEvent(new Event('blur'));
+  await element.updateComplete;
+}
+
+async function submit(element: LeadCapture): Promise<void> {
+  ($(element, 'button[type="submit"]') as HTMLButtonElement).click();
+  await element.updateComplete;
+}
+
+async function fillAndSend(element: LeadCapture): Promise<void> {
+  await type(element, 'firstName', 'Ada');
+  await type(element, 'email', 'ada@example.com');
+  await submit(element);
+  await type(element, 'phone', '07840 258823');
+  ($(element, '#lc-consent-contact') as HTMLInputElement).click();
+  await element.updateComplete;
+  await submit(element);
+}
+
+describe('<lead-capture>', () => {
+  it('loads the form from the relay and labels every field of the first step', async () => {
+    const element = await mount();
+    expect(stub?.calls[0]?.url).to.equal('http://relay.test/v1/forms/quote');
+    expect($(element, 'label[for="lc-firstName"]').textContent).to.contain('First name');
+    expect($(element, 'label[for="lc-email"]').textContent).to.contain('Email');
+    expect(element.shadowRoot?.querySelector('#lc-phone')).to.equal(null);
+    expect($(element, '[part="progress"]').textContent).to.contain('Step 1 of 2');
+  });
+
+  it('has no axe violations on the form screen', async () => {
+    const element = await mount();
+    await expect(element).to.be.accessible();
+  });
+
+  it('shows an error next to a bad email once the field is left, and marks it invalid', async () => {
+    const element = await mount();
+    await type(element, 'email', 'not-an-email');
+    const input = $(element, '#lc-email');
+    expect(input.getAttribute('aria-invalid')).to.equal('true');
+    const error = $(element, '#lc-email-error');
+    expect(error.textContent).to.contain('valid email');
+    expect(input.getAttribute('aria-describedby')).to.contain('lc-email-error');
+    await type(element, 'email', 'ada@example.com');
+    expect(element.shadowRoot?.querySelector('#lc-email-error')).to.equal(null);
+  });
+
+  it('rejects a first name over 200 characters as the consumer types', async () => {
+    const element = await mount();
+    await type(element, 'firstName', 'a'.repeat(201));
+    expect($(element, '#lc-firstName-error').textContent).to.contain('200');
+  });
+
+  it('will not leave a step with errors, and announces how many', async () => {
+    const element = await mount();
+    await submit(element);
+    expect($(element, '[part="progress"]').textContent).to.contain('Step 1 of 2');
+    await waitUntil(() => $(element, '[role="status"]').textContent?.includes('2'), 'the count is announced');
+  });
+
+  it('keeps values when going back and forth between steps', async () => {
+    const element = await mount();
+    await type(element, 'firstName', 'Ada');
+    await type(element, 'email', 'ada@example.com');
+    await submit(element);
+    expect($(element, '[part="progress"]').textContent).to.contain('Step 2 of 2');
+    ($(element, 'button[part~="back"]') as HTMLButtonElement).click();
+    await element.updateComplete;
+    expect(($(element, '#lc-firstName') as HTMLInputElement).value).to.equal('Ada');
+  });
+
+  it('submits fields, consent, context and an Idempotency-Key, with the phone in E.164', async () => {
+    const element = await mount();
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    const { detail } = await success;
+    expect(detail.leadId).to.equal('lead-1');
+    const post = stub?.calls.find((c) => c.method === 'POST');
+    expect(post?.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
+    expect(post?.body).to.deep.include({
+      fields: { firstName: 'Ada', email: 'ada@example.com', phone: '+447840258823' },
+    });
+    expect((post?.body as { consent: unknown }).consent).to.deep.equal({ contact: true });
+    expect((post?.body as { context: { pageUrl: string } }).context.pageUrl).to.equal(location.href);
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="success"]'), 'the success screen shows');
+    await expect(element).to.be.accessible();
+  });
+
+  it('shows the relay’s field errors next to their fields and returns to their step', async () => {
+    const element = await mount(() =>
+      Response.json(
+        {
+          error: {
+            code: 'validation_failed',
+            message: 'fields.email: Enter a valid email address',
+            issues: [{ path: 'fields.email', rule: 'email', message: 'Enter a valid email address' }],
+          },
+        },
+        { status: 400 },
+      ),
+    );
+    const failed = oneEvent(element, 'lead-error');
+    await fillAndSend(element);
+    expect((await failed).detail.code).to.equal('validation_failed');
+    await waitUntil(() => element.shadowRoot?.querySelector('#lc-email-error'), 'the error shows by its field');
+    expect($(element, '[part="progress"]').textContent).to.contain('Step 1 of 2');
+  });
+
+  it('tries a network failure again with the same Idempotency-Key', async () => {
+    let posts = 0;
+    const element = await mount(() => {
+      posts += 1;
+      if (posts === 1) throw new TypeError('Failed to fetch');
+      return Response.json({ leadId: 'lead-2', status: 'accepted', deliveries: [] }, { status: 202 });
+    });
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    expect((await success).detail.leadId).to.equal('lead-2');
+    const keys = stub?.calls.filter((c) => c.method === 'POST').map((c) => c.headers['idempotency-key']);
+    expect(keys).to.have.length(2);
+    expect(keys?.[0]).to.equal(keys?.[1]);
+  });
+
+  it('keeps what was typed through a reload, and forgets it after success', async () => {
+    const first = await mount();
+    await type(first, 'firstName', 'Grace');
+    first.remove();
+    stub?.restore();
+    const second = await mount();
+    expect(($(second, '#lc-firstName') as HTMLInputElement).value).to.equal('Grace');
+    await fillAndSend(second);
+    await waitUntil(() => second.shadowRoot?.querySelector('[part="success"]'), 'the success screen shows');
+    expect(sessionStorage.getItem('lead-capture:quote')).to.equal(null);
+  });
+
+  it('prefills from data-field-* attributes', async () => {
+    const element = await mount(undefined, 'data-field-first-name="Marie"');
+    expect(($(element, '#lc-firstName') as HTMLInputElement).value).to.equal('Marie');
+  });
+
+  it('hides the honeypot from people and assistive technology', async () => {
+    const element = await mount();
+    const honeypot = $(element, '#lc-website');
+    expect(honeypot.closest('[aria-hidden="true"]')).to.not.equal(null);
+    expect(honeypot.getAttribute('tabindex')).to.equal('-1');
+    expect(honeypot.getBoundingClientRect().right).to.be.lessThan(0);
+  });
+
+  it('shows a retry screen when the form cannot be loaded', async () => {
+    stub = stubRelay(quoteForm);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><lead-capture form="missing" relay="http://relay.test"></lead-capture></div>`,
+    );
+    const element = wrapper.querySelector('lead-capture') as LeadCapture;
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="load-error"]'), 'the error screen shows');
+    await expect(element).to.be.accessible();
+  });
+
+  it('switches locale at run time', async () => {
+    const element = await mount();
+    element.locale = 'en-US';
+    await fillAndSend(element);
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="success"]'), 'the success screen shows');
+    expect($(element, '[part="success"]').textContent).to.contain('your information');
+  });
+});
