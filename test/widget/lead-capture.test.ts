@@ -110,11 +110,10 @@ describe('<lead-capture>', () => {
     expect(detail.leadId).to.equal('lead-1');
     const post = stub?.calls.find((c) => c.method === 'POST');
     expect(post?.headers['idempotency-key']).to.match(/^[0-9a-f-]{36}$/);
-    expect(post?.body).to.deep.include({
-      fields: { firstName: 'Ada', email: 'ada@example.com', phone: '+447840258823' },
-    });
-    expect((post?.body as { consent: unknown }).consent).to.deep.equal({ contact: true });
-    expect((post?.body as { context: { pageUrl: string } }).context.pageUrl).to.equal(location.href);
+    const body = post?.body as { fields: unknown; consent: unknown; context: { pageUrl: string } };
+    expect(body.fields).to.deep.equal({ firstName: 'Ada', email: 'ada@example.com', phone: '+447840258823' });
+    expect(body.consent).to.deep.equal({ contact: true });
+    expect(body.context.pageUrl).to.equal(location.href);
     await waitUntil(() => element.shadowRoot?.querySelector('[part="success"]'), 'the success screen shows');
     await expect(element).to.be.accessible();
   });
