@@ -16,12 +16,19 @@ export const CONTEXT_KEYS = [
   'referrer',
 ] as const;
 
-const contextShape: Record<(typeof CONTEXT_KEYS)[number], z.ZodMiniOptional<z.ZodMiniString>> = Object.fromEntries(
-  CONTEXT_KEYS.map((key) => [key, z.optional(z.string().check(z.maxLength(2000)))]),
-) as never;
+const contextValue = z.optional(z.string().check(z.maxLength(2000)));
 
+/** Written out key by key (not mapped from CONTEXT_KEYS) so a bundle that needs only the keys drops zod. */
 export const leadContextSchema = z.strictObject({
-  ...contextShape,
+  utm_source: contextValue,
+  utm_medium: contextValue,
+  utm_campaign: contextValue,
+  utm_term: contextValue,
+  utm_content: contextValue,
+  gclid: contextValue,
+  fbclid: contextValue,
+  pageUrl: contextValue,
+  referrer: contextValue,
   /** When the widget rendered the form (ms since epoch): lets the relay refuse instant bot posts. */
   renderedAt: z.optional(z.number()),
   locale: z.optional(z.string().check(z.maxLength(20))),

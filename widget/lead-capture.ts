@@ -3,7 +3,8 @@
  */
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { toApiIssues } from '../shared/errors.ts';
-import { buildFieldSchema, buildFieldsSchema, type PublicForm, withoutBlanks } from '../shared/form.ts';
+import { buildFieldSchema, withoutBlanks } from '../shared/fields.ts';
+import type { PublicForm } from '../shared/form.ts';
 import type { LeadSubmission } from '../shared/lead.ts';
 import { clearDraft, loadDraft, saveDraft } from './draft.ts';
 import { LeadErrorEvent, LeadReadyEvent, LeadStepEvent, LeadSubmitEvent, LeadSuccessEvent } from './events.ts';
@@ -177,6 +178,21 @@ export class LeadCapture extends LitElement {
     return issue ? this.strings.rules[(issue.rule ?? 'invalid') as keyof Strings['rules']](issue.limit) : undefined;
   }
 
+  /**
+   * What the relay would make of the answers (trimmed, phones in E.164), field by field: the form's
+   * whole-object schema would pull zod's object machinery into the bundle for no gain here.
+   */
+  private normalisedValues(form: PublicForm): Record<string, string | boolean> {
+    const out: Record<string, string | boolean> = {};
+    for (const field of form.fields) {
+      const value = (withoutBlanks({ v: this.values[field.name] }) as { v?: string | boolean }).v;
+      if (value === undefined) continue;
+      const result = buildFieldSchema(field).safeParse(value);
+      out[field.name] = result.success && result.data !== undefined ? (result.data as string | boolean) : value;
+    }
+    return out;
+  }
+
   private setError(path: string, message: string | undefined): void {
     const errors = { ...this.errors };
     if (message) errors[path] = message;
@@ -257,10 +273,8 @@ export class LeadCapture extends LitElement {
     }
     this.idempotencyKey ??= crypto.randomUUID();
     this.persist();
-    // Send what the relay would make of the answers (trimmed, phones in E.164), not the raw keystrokes.
-    const normalised = buildFieldsSchema(form.fields).safeParse(this.values);
     const submission: LeadSubmission = {
-      fields: normalised.success ? normalised.data : this.values,
+      fields: this.normalisedValues(form),
       consent: this.consent,
       context: { ...captureContext(location, document.referrer), renderedAt: this.renderedAt, locale: this.locale },
     };

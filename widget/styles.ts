@@ -6,15 +6,16 @@ import { css } from 'lit';
 
 export const styles = css`
   :host {
-    --lc-color-text: #1f2328;
-    --lc-color-muted: #57606a;
-    --lc-color-background: #ffffff;
-    --lc-color-border: #8c959f;
-    --lc-color-primary: #0b5cad;
-    --lc-color-on-primary: #ffffff;
-    --lc-color-error: #b3261e;
-    --lc-color-success: #1a7f37;
-    --lc-color-focus: #0b5cad;
+    color-scheme: light;
+    --lc-color-text: light-dark(#1f2328, #e6edf3);
+    --lc-color-muted: light-dark(#57606a, #9da7b3);
+    --lc-color-background: light-dark(#ffffff, #161b22);
+    --lc-color-border: light-dark(#8c959f, #8b949e);
+    --lc-color-primary: light-dark(#0b5cad, #79c0ff);
+    --lc-color-on-primary: light-dark(#ffffff, #0d1117);
+    --lc-color-error: light-dark(#b3261e, #ff9492);
+    --lc-color-success: light-dark(#1a7f37, #56d364);
+    --lc-color-focus: var(--lc-color-primary);
     --lc-radius: 6px;
     --lc-spacing: 1rem;
     --lc-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
@@ -30,29 +31,12 @@ export const styles = css`
     border-radius: var(--lc-radius);
     contain: content;
   }
+  /* light-dark() picks by color-scheme, so one set of colours serves all three themes. */
   :host([theme='dark']) {
-    --lc-color-text: #e6edf3;
-    --lc-color-muted: #9da7b3;
-    --lc-color-background: #161b22;
-    --lc-color-border: #8b949e;
-    --lc-color-primary: #79c0ff;
-    --lc-color-on-primary: #0d1117;
-    --lc-color-error: #ff9492;
-    --lc-color-success: #56d364;
-    --lc-color-focus: #79c0ff;
+    color-scheme: dark;
   }
-  @media (prefers-color-scheme: dark) {
-    :host([theme='auto']) {
-      --lc-color-text: #e6edf3;
-      --lc-color-muted: #9da7b3;
-      --lc-color-background: #161b22;
-      --lc-color-border: #8b949e;
-      --lc-color-primary: #79c0ff;
-      --lc-color-on-primary: #0d1117;
-      --lc-color-error: #ff9492;
-      --lc-color-success: #56d364;
-      --lc-color-focus: #79c0ff;
-    }
+  :host([theme='auto']) {
+    color-scheme: light dark;
   }
   :host([data-state='loading']) {
     min-height: var(--lc-loading-height, 24rem);

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
-import { buildFieldsSchema } from '../../shared/form.ts';
+import { buildFieldsSchema } from '../../shared/fields.ts';
 import { type LeadSubmission, leadSubmissionSchema } from '../../shared/lead.ts';
 import { enqueueDeliveries } from '../delivery/queue.ts';
 import { acceptedBody, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
