@@ -79,10 +79,10 @@ export function ruleMessage(rule: IssueRule, limit?: number): string {
 
 type RawIssue = z.core.$ZodIssue;
 
-function ruleOf(issue: RawIssue): { rule: IssueRule; limit?: number } {
+function ruleOf(issue: RawIssue, given: unknown): { rule: IssueRule; limit?: number } {
   switch (issue.code) {
     case 'invalid_type':
-      return { rule: issue.input === undefined || issue.input === null ? 'required' : 'type' };
+      return { rule: given === undefined || given === null ? 'required' : 'type' };
     case 'too_big':
       return { rule: 'max_length', limit: Number(issue.maximum) };
     case 'too_small':
@@ -90,7 +90,8 @@ function ruleOf(issue: RawIssue): { rule: IssueRule; limit?: number } {
     case 'invalid_format':
       return { rule: issue.format === 'email' ? 'email' : 'format' };
     case 'invalid_value':
-      return { rule: 'option' };
+      // A required checkbox is `literal(true)`: not ticked means not given.
+      return { rule: issue.values.length === 1 && issue.values[0] === true ? 'required' : 'option' };
     case 'unrecognized_keys':
       return { rule: 'unknown_field' };
     case 'custom': {
@@ -102,11 +103,24 @@ function ruleOf(issue: RawIssue): { rule: IssueRule; limit?: number } {
   }
 }
 
-/** Turns zod issues into API issues, one per field and rule, with a dotted path from `prefix`. */
-export function toApiIssues(issues: readonly RawIssue[], prefix: string[] = []): ApiIssue[] {
+/** The value at `path` inside `input`: zod issues do not carry it, and it tells missing from mistyped. */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/**
+ * Turns zod issues from parsing `input` into API issues, one per field and rule, with a dotted
+ * path from `prefix`.
+ */
+export function toApiIssues(issues: readonly RawIssue[], input: unknown, prefix: string[] = []): ApiIssue[] {
   const out: ApiIssue[] = [];
   for (const issue of issues) {
-    const { rule, limit } = ruleOf(issue);
+    const { rule, limit } = ruleOf(issue, valueAt(input, issue.path));
     const base = [...prefix, ...issue.path.map(String)];
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k]) : [base];
     for (const p of paths) {

@@ -6,8 +6,8 @@
 export type PhoneCountry = 'GB' | 'US';
 
 const NATIONAL: Record<PhoneCountry, { code: string; trunk: string; digits: RegExp }> = {
-  // UK numbers are 10 digits after the trunk 0 (a few areas have 9), never starting 0 again.
-  GB: { code: '44', trunk: '0', digits: /^[1-9]\d{8,9}$/ },
+  // UK numbers are 10 digits after the trunk 0 (a few areas have 9; mobiles, 07, always 10).
+  GB: { code: '44', trunk: '0', digits: /^(?:7\d{9}|[1235689]\d{8,9})$/ },
   // NANP: area code and exchange never start with 0 or 1.
   US: { code: '1', trunk: '1', digits: /^[2-9]\d{2}[2-9]\d{6}$/ },
 };

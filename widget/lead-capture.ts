@@ -174,7 +174,7 @@ export class LeadCapture extends LitElement {
     const value = withoutBlanks({ v: this.values[name] }) as { v?: unknown };
     const result = buildFieldSchema(field).safeParse(value.v);
     if (result.success) return undefined;
-    const issue = toApiIssues(result.error.issues)[0];
+    const issue = toApiIssues(result.error.issues, value.v)[0];
     return issue ? this.strings.rules[(issue.rule ?? 'invalid') as keyof Strings['rules']](issue.limit) : undefined;
   }
 

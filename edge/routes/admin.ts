@@ -40,7 +40,9 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   .get('/leads', async (c) => {
     const query = listQuerySchema.safeParse(c.req.query());
     if (!query.success) {
-      throw new ApiError('validation_failed', 'The query is not valid', { issues: toApiIssues(query.error.issues) });
+      throw new ApiError('validation_failed', 'The query is not valid', {
+        issues: toApiIssues(query.error.issues, c.req.query()),
+      });
     }
     const { status, form, cursor, limit } = query.data;
     const where: string[] = [];

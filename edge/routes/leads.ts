@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
-import { buildFieldsSchema } from '../../shared/fields.ts';
+import { buildFieldsSchema, withoutBlanks } from '../../shared/fields.ts';
 import { type LeadSubmission, leadSubmissionSchema } from '../../shared/lead.ts';
 import { enqueueDeliveries } from '../delivery/queue.ts';
 import { acceptedBody, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
@@ -43,7 +43,7 @@ function validationFailed(issues: ReturnType<typeof toApiIssues>): ApiError {
 /** Checks everything about a submission that depends on the form, returning the clean lead parts. */
 function checkSubmission(form: FormConfig, submission: LeadSubmission) {
   const fields = fieldsSchemaOf(form).safeParse(submission.fields);
-  const issues = fields.success ? [] : toApiIssues(fields.error.issues, ['fields']);
+  const issues = fields.success ? [] : toApiIssues(fields.error.issues, withoutBlanks(submission.fields), ['fields']);
   const consent = submission.consent ?? {};
   for (const definition of form.consents) {
     if (definition.required && consent[definition.name] !== true) {
@@ -75,7 +75,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     }
 
     const parsed = leadSubmissionSchema.safeParse(c.get('body'));
-    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues));
+    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
     const submission = parsed.data;
 
     const idempotencyKey = c.req.header('idempotency-key') ?? null;
