@@ -10,11 +10,21 @@ import { toE164 } from './phone.ts';
 export const DEFAULT_MAX_LENGTH = 200;
 const TEXTAREA_MAX_LENGTH = 2000;
 
+/**
+ * Control characters (CR and LF above all: they could reach a header or a query string) and the
+ * bidirectional overrides that make text read differently from what is stored. A text area may
+ * keep its line breaks and tabs.
+ */
+const SINGLE_LINE = /^[^\p{Cc}\u202a-\u202e\u2066-\u2069]*$/u;
+const MULTI_LINE = /^(?:[^\p{Cc}\u202a-\u202e\u2066-\u2069]|[\t\n\r])*$/u;
+
 function stringSchema(field: FieldDefinition) {
   const max = field.maxLength ?? (field.type === 'textarea' ? TEXTAREA_MAX_LENGTH : DEFAULT_MAX_LENGTH);
   switch (field.type) {
     case 'email':
       return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max), z.email());
+    case 'textarea':
+      return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max), z.regex(MULTI_LINE));
     case 'tel': {
       const country = field.country ?? 'GB';
       return z.pipe(
@@ -32,7 +42,7 @@ function stringSchema(field: FieldDefinition) {
       return z.string().check(z.refine((v) => values.includes(v), { params: { rule: 'option' } }));
     }
     default:
-      return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max));
+      return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max), z.regex(SINGLE_LINE));
   }
 }
 

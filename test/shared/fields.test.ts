@@ -44,6 +44,15 @@ describe('the fields schema', () => {
     ]);
   });
 
+  it('refuses CR/LF and bidirectional overrides in a one-line field', () => {
+    expect(issuesOf({ name: 'A\r\nB: 1', agree: true })).toEqual([
+      expect.objectContaining({ path: 'fields.name', rule: 'format' }),
+    ]);
+    expect(issuesOf({ name: 'ab\u202ecd', agree: true })).toEqual([
+      expect.objectContaining({ path: 'fields.name', rule: 'format' }),
+    ]);
+  });
+
   it('refuses a number where text belongs', () => {
     expect(issuesOf({ name: 42, agree: true })).toEqual([
       expect.objectContaining({ path: 'fields.name', rule: 'type' }),
