@@ -79,7 +79,8 @@ export function ruleMessage(rule: IssueRule, limit?: number): string {
 
 type RawIssue = z.core.$ZodIssue;
 
-function ruleOf(issue: RawIssue, given: unknown): { rule: IssueRule; limit?: number } {
+/** The rule a zod issue broke; `given` is the value that broke it (zod issues do not carry it). */
+export function issueRule(issue: RawIssue, given: unknown): { rule: IssueRule; limit?: number } {
   switch (issue.code) {
     case 'invalid_type':
       return { rule: given === undefined || given === null ? 'required' : 'type' };
@@ -120,7 +121,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 export function toApiIssues(issues: readonly RawIssue[], input: unknown, prefix: string[] = []): ApiIssue[] {
   const out: ApiIssue[] = [];
   for (const issue of issues) {
-    const { rule, limit } = ruleOf(issue, valueAt(input, issue.path));
+    const { rule, limit } = issueRule(issue, valueAt(input, issue.path));
     const base = [...prefix, ...issue.path.map(String)];
     const paths = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...base, k]) : [base];
     for (const p of paths) {

@@ -27,12 +27,10 @@ function stringSchema(field: FieldDefinition) {
       return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max), z.regex(MULTI_LINE));
     case 'tel': {
       const country = field.country ?? 'GB';
-      return z.pipe(
-        z.string().check(
-          z.maxLength(max),
-          z.refine((v) => toE164(v, country) !== undefined, { params: { rule: 'phone' }, abort: true }),
-        ),
-        z.transform((v) => toE164(v, country) ?? v),
+      return z.string().check(
+        z.maxLength(max),
+        z.refine((v) => toE164(v, country) !== undefined, { params: { rule: 'phone' }, abort: true }),
+        z.overwrite((v) => toE164(v, country) ?? v),
       );
     }
     case 'postcode':
@@ -48,7 +46,10 @@ function stringSchema(field: FieldDefinition) {
 
 /** The schema of one field alone: what the widget checks as the consumer types. */
 export function buildFieldSchema(field: FieldDefinition) {
-  if (field.type === 'checkbox') return field.required ? z.literal(true) : z.optional(z.boolean());
+  if (field.type === 'checkbox')
+    return field.required
+      ? z.boolean().check(z.refine((v) => v, { params: { rule: 'required' } }))
+      : z.optional(z.boolean());
   const base = stringSchema(field);
   return field.required ? base : z.optional(base);
 }

@@ -2,7 +2,7 @@
  * @module The `<lead-capture>` element.
  */
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { toApiIssues } from '../shared/errors.ts';
+import { issueRule } from '../shared/errors.ts';
 import { buildFieldSchema, withoutBlanks } from '../shared/fields.ts';
 import type { PublicForm } from '../shared/form.ts';
 import type { LeadSubmission } from '../shared/lead.ts';
@@ -174,8 +174,10 @@ export class LeadCapture extends LitElement {
     const value = withoutBlanks({ v: this.values[name] }) as { v?: unknown };
     const result = buildFieldSchema(field).safeParse(value.v);
     if (result.success) return undefined;
-    const issue = toApiIssues(result.error.issues, value.v)[0];
-    return issue ? this.strings.rules[(issue.rule ?? 'invalid') as keyof Strings['rules']](issue.limit) : undefined;
+    const issue = result.error.issues[0];
+    if (!issue) return undefined;
+    const { rule, limit } = issueRule(issue, value.v);
+    return this.strings.rules[rule](limit);
   }
 
   /**
