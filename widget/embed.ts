@@ -5,7 +5,7 @@
  */
 import './define.ts';
 
-const ATTRIBUTES = ['form', 'relay', 'locale', 'theme', 'submit-label', 'success-message', 'redirect'];
+const ATTRIBUTES = ['form', 'relay', 'locale', 'theme', 'submit-label', 'success-message', 'redirect', 'datalayer'];
 
 function mount(script: HTMLScriptElement): void {
   const element = document.createElement('lead-capture');

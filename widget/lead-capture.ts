@@ -19,6 +19,13 @@ type Phase = 'loading' | 'load-error' | 'form' | 'sending' | 'success';
 
 const RETRY_DELAYS_MS = [500, 1500, 4000];
 
+/** Our events that Google Tag Manager hears about, under GTM-style names. */
+const GTM_EVENTS: Record<string, string> = {
+  'lead-submit': 'lead_submit',
+  'lead-success': 'lead_success',
+  'lead-error': 'lead_error',
+};
+
 /**
  * A lead-capture form that the relay defines: renders its fields, validates as the consumer types,
  * and submits the lead to the relay.
@@ -29,6 +36,8 @@ const RETRY_DELAYS_MS = [500, 1500, 4000];
  * @event lead-submit - The consumer submitted. `detail: { formId }`
  * @event lead-success - The relay stored the lead. `detail: { leadId }`
  * @event lead-error - Loading or submitting failed. `detail: { code, message }`
+ * With `datalayer`, submit, success and error are also pushed to `window.dataLayer` as
+ * `lead_submit`, `lead_success` and `lead_error`.
  * @csspart form - The form.
  * @csspart title - The form's title.
  * @csspart field - Each field's wrapper (also `field-<name>`).
@@ -61,6 +70,7 @@ export class LeadCapture extends LitElement {
     submitLabel: { type: String, attribute: 'submit-label' },
     successMessage: { type: String, attribute: 'success-message' },
     redirect: { type: String },
+    dataLayer: { type: Boolean, attribute: 'datalayer' },
     phase: { state: true },
     definition: { state: true },
     step: { state: true },
@@ -84,6 +94,8 @@ export class LeadCapture extends LitElement {
   declare successMessage: string | undefined;
   /** `auto` (default) follows a provider's redirect; `never` stays on the page. */
   declare redirect: string;
+  /** Also push `lead_submit` / `lead_success` / `lead_error` to `window.dataLayer` (Google Tag Manager). */
+  declare dataLayer: boolean;
 
   declare private phase: Phase;
   declare private definition: PublicForm | undefined;
@@ -105,12 +117,23 @@ export class LeadCapture extends LitElement {
     this.locale = 'en-GB';
     this.theme = 'light';
     this.redirect = 'auto';
+    this.dataLayer = false;
     this.phase = 'loading';
     this.step = 0;
     this.values = {};
     this.consent = {};
     this.errors = {};
     this.announcement = '';
+  }
+
+  override dispatchEvent(event: Event): boolean {
+    const gtm = GTM_EVENTS[event.type];
+    if (this.dataLayer && gtm) {
+      const page = window as { dataLayer?: unknown[] };
+      page.dataLayer ??= [];
+      page.dataLayer.push({ event: gtm, leadForm: this.form, ...(event as Event & { detail?: object }).detail });
+    }
+    return super.dispatchEvent(event);
   }
 
   private get strings(): Strings {

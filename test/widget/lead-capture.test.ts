@@ -196,3 +196,27 @@ describe('<lead-capture>', () => {
     expect($(element, '[part="success"]').textContent).to.contain('your information');
   });
 });
+
+describe('<lead-capture datalayer>', () => {
+  afterEach(() => {
+    delete (window as { dataLayer?: unknown[] }).dataLayer;
+  });
+
+  it('pushes lead_submit and lead_success to window.dataLayer', async () => {
+    const element = await mount(undefined, 'datalayer');
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    await success;
+    const layer = (window as { dataLayer?: { event: string; leadForm: string }[] }).dataLayer ?? [];
+    expect(layer.map((e) => e.event)).to.deep.equal(['lead_submit', 'lead_success']);
+    expect(layer[1]).to.deep.include({ leadForm: 'quote', leadId: 'lead-1' });
+  });
+
+  it('pushes nothing without the attribute', async () => {
+    const element = await mount();
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    await success;
+    expect((window as { dataLayer?: unknown[] }).dataLayer).to.equal(undefined);
+  });
+});
