@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
@@ -42,15 +44,16 @@ describe('the demo page', () => {
       );
     });
     await page.goto(`${demo.relay}/`);
-    // Playwright's CSS selectors pierce the widget's shadow root, as a consumer's clicks do.
-    await page.getByLabel('First name').fill('Ada');
-    await page.getByLabel('Last name').fill('Lovelace');
-    await page.getByLabel('Email').fill('ada@example.com');
-    await page.getByLabel('Business name').fill('Analytical Engines Ltd');
-    await page.getByLabel('Postcode').fill('sw1a 1aa');
-    await page.getByLabel('I agree that takepayments may contact me').check();
-    await page.getByRole('button', { name: 'Request a call back' }).click();
-    await page.getByText('An adviser will call you shortly').waitFor();
+    // Playwright's locators pierce the widget's shadow root, as a consumer's clicks do.
+    const form = page.locator('#takepayments-form');
+    await form.getByLabel('First name').fill('Ada');
+    await form.getByLabel('Last name').fill('Lovelace');
+    await form.getByLabel('Email').fill('ada@example.com');
+    await form.getByLabel('Business name').fill('Analytical Engines Ltd');
+    await form.getByLabel('Postcode').fill('sw1a 1aa');
+    await form.getByLabel('I agree that takepayments may contact me').check();
+    await form.getByRole('button', { name: 'Request a call back' }).click();
+    await form.getByText('An adviser will call you shortly').waitFor();
 
     const leadId = await waitFor(async () => leadIds[0], 'the lead-success event');
     const received = await waitFor(async () => {
@@ -77,6 +80,38 @@ describe('the demo page', () => {
     }, 'the delivered status');
     expect(lead.deliveries[0]?.attemptLog[0]?.httpStatus).toBe(200);
     await page.close();
+  });
+
+  it('lets a partner page on another origin embed the form by script tag and complete a lead', async () => {
+    const partner = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<!doctype html><html lang="en"><head><title>Partner</title></head><body>
+        <h1>Card machines for your shop</h1>
+        <script src="${demo.relay}/widget.js" data-form="demo-takepayments" data-field-first-name="Grace" async></script>
+      </body></html>`);
+    });
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const { port } = partner.address() as AddressInfo;
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await expect.poll(() => page.getByLabel('First name').inputValue()).toBe('Grace');
+      await page.getByLabel('Last name').fill('Hopper');
+      await page.getByLabel('Email').fill('grace@example.com');
+      await page.getByLabel('I agree that takepayments may contact me').check();
+      await page.getByRole('button', { name: 'Request a call back' }).click();
+      await page.getByText('An adviser will call you shortly').waitFor();
+      const received = await waitFor(async () => {
+        const all = (await (
+          await fetch(`${demo.sandbox}/_sandbox/received?provider=takepayments`)
+        ).json()) as Received[];
+        return all.map((r) => JSON.parse(r.body)).find((b) => b.Email === 'grace@example.com');
+      }, 'the partner lead at the sandbox');
+      expect(received).toMatchObject({ FirstName: 'Grace', LastName: 'Hopper' });
+    } finally {
+      await page.close();
+      partner.close();
+    }
   });
 
   it('serves the demo page with a Content-Security-Policy', async () => {
