@@ -31,6 +31,7 @@ const GTM_EVENTS: Record<string, string> = {
  * and submits the lead to the relay.
  *
  * @summary Embeddable lead-capture form.
+ * @tagname lead-capture
  * @event lead-ready - The form loaded. `detail: { formId }`
  * @event lead-step - The consumer moved to another step. `detail: { step, steps }`
  * @event lead-submit - The consumer submitted. `detail: { formId }`
@@ -97,12 +98,19 @@ export class LeadCapture extends LitElement {
   /** Also push `lead_submit` / `lead_success` / `lead_error` to `window.dataLayer` (Google Tag Manager). */
   declare dataLayer: boolean;
 
+  /** @internal */
   declare private phase: Phase;
+  /** @internal */
   declare private definition: PublicForm | undefined;
+  /** @internal */
   declare private step: number;
+  /** @internal */
   declare private values: Record<string, string | boolean>;
+  /** @internal */
   declare private consent: Record<string, boolean>;
+  /** @internal */
   declare private errors: Record<string, string>;
+  /** @internal */
   declare private announcement: string;
 
   private touched = new Set<string>();
@@ -124,17 +132,17 @@ export class LeadCapture extends LitElement {
     this.consent = {};
     this.errors = {};
     this.announcement = '';
+    for (const type of Object.keys(GTM_EVENTS)) this.addEventListener(type, this.pushToDataLayer);
   }
 
-  override dispatchEvent(event: Event): boolean {
+  /** Mirrors our own events into Google Tag Manager's dataLayer when `datalayer` is set. */
+  private pushToDataLayer = (event: Event): void => {
     const gtm = GTM_EVENTS[event.type];
-    if (this.dataLayer && gtm) {
-      const page = window as { dataLayer?: unknown[] };
-      page.dataLayer ??= [];
-      page.dataLayer.push({ event: gtm, leadForm: this.form, ...(event as Event & { detail?: object }).detail });
-    }
-    return super.dispatchEvent(event);
-  }
+    if (!this.dataLayer || !gtm || event.target !== this) return;
+    const page = window as { dataLayer?: unknown[] };
+    page.dataLayer ??= [];
+    page.dataLayer.push({ event: gtm, leadForm: this.form, ...(event as Event & { detail?: object }).detail });
+  };
 
   private get strings(): Strings {
     return stringsFor(this.locale);
