@@ -45,6 +45,8 @@ export const publicFormSchema = z.object({
   submitLabel: z.optional(z.string()),
   successMessage: z.optional(z.string()),
   pingPost: z.boolean(),
+  /** With ping/post: whether the consumer may explicitly choose none of the offers. */
+  allowNoOffer: z.optional(z.boolean()),
   turnstileSiteKey: z.optional(z.string()),
   /** Changes whenever a consent or label text changes, so consent records name what was shown. */
   textsVersion: z.string(),

@@ -2,6 +2,7 @@
  * @module The element's events, declared once: each bubbles, crosses the shadow boundary, and has a
  * typed `detail` that `addEventListener` knows about through `GlobalEventHandlersEventMap`.
  */
+import type { Offer } from '../shared/ping-post.ts';
 
 abstract class LeadEvent<Detail> extends Event {
   readonly detail: Detail;
@@ -46,6 +47,20 @@ export class LeadErrorEvent extends LeadEvent<{ code: string; message: string }>
   }
 }
 
+/** The relay answered a ping with offers to show. */
+export class LeadOffersEvent extends LeadEvent<{ offers: readonly Offer[] }> {
+  constructor(detail: { offers: readonly Offer[] }) {
+    super('lead-offers', detail);
+  }
+}
+
+/** The consumer chose these offers (none: an empty list) and the post is on its way. */
+export class LeadOfferAcceptEvent extends LeadEvent<{ offerIds: readonly string[] }> {
+  constructor(detail: { offerIds: readonly string[] }) {
+    super('lead-offer-accept', detail);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'lead-ready': LeadReadyEvent;
@@ -53,5 +68,7 @@ declare global {
     'lead-submit': LeadSubmitEvent;
     'lead-success': LeadSuccessEvent;
     'lead-error': LeadErrorEvent;
+    'lead-offers': LeadOffersEvent;
+    'lead-offer-accept': LeadOfferAcceptEvent;
   }
 }

@@ -1,21 +1,41 @@
 /**
  * @module The `<lead-capture>` element.
  */
-import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, type PropertyValues, render, type TemplateResult } from 'lit';
 import { issueRule } from '../shared/errors.ts';
 import { buildFieldSchema, withoutBlanks } from '../shared/fields.ts';
 import type { PublicForm } from '../shared/form.ts';
 import type { LeadSubmission } from '../shared/lead.ts';
+import type { Offer, PingRequest, PostRequest, PostResponse } from '../shared/ping-post.ts';
 import { clearDraft, loadDraft, saveDraft } from './draft.ts';
-import { LeadErrorEvent, LeadReadyEvent, LeadStepEvent, LeadSubmitEvent, LeadSuccessEvent } from './events.ts';
+import {
+  LeadErrorEvent,
+  LeadOfferAcceptEvent,
+  LeadOffersEvent,
+  LeadReadyEvent,
+  LeadStepEvent,
+  LeadSubmitEvent,
+  LeadSuccessEvent,
+} from './events.ts';
 import { type Strings, stringsFor } from './locales.ts';
 import { attributePrefill, captureContext, urlPrefill } from './page-context.ts';
-import { loadForm, type RelayError, submitLead } from './relay-client.ts';
+import { loadForm, pingOffers, postOffers, type RelayError, submitLead } from './relay-client.ts';
 import { formScreen } from './screens/form-screen.ts';
-import { loadFailedScreen, loadingScreen, successScreen } from './screens/status-screen.ts';
+import { offersScreen } from './screens/offers-screen.ts';
+import { loadFailedScreen, loadingScreen, noMatchScreen, successScreen } from './screens/status-screen.ts';
 import { styles } from './styles.ts';
 
-type Phase = 'loading' | 'load-error' | 'form' | 'sending' | 'success';
+type Phase = 'loading' | 'load-error' | 'form' | 'sending' | 'offers' | 'no-match' | 'success';
+
+/** The offers of one ping session and what the consumer has chosen so far. */
+interface OffersState {
+  sessionId: string;
+  offers: readonly Offer[];
+  chosen: ReadonlySet<string>;
+  none: boolean;
+  sending: boolean;
+  notice: string;
+}
 
 const RETRY_DELAYS_MS = [500, 1500, 4000];
 
@@ -37,6 +57,10 @@ const GTM_EVENTS: Record<string, string> = {
  * @event lead-submit - The consumer submitted. `detail: { formId }`
  * @event lead-success - The relay stored the lead. `detail: { leadId }`
  * @event lead-error - Loading or submitting failed. `detail: { code, message }`
+ * @event lead-offers - A ping returned offers to choose from. `detail: { offers }`
+ * @event lead-offer-accept - The consumer chose offers and the post is on its way. `detail: { offerIds }`
+ * @slot offers - Filled by the element itself with the offers and their consent texts, in light DOM
+ * so consent-capture scripts (TrustedForm, Jornaya) can read them.
  * With `datalayer`, submit, success and error are also pushed to `window.dataLayer` as
  * `lead_submit`, `lead_success` and `lead_error`.
  * @csspart form - The form.
@@ -79,6 +103,7 @@ export class LeadCapture extends LitElement {
     consent: { state: true },
     errors: { state: true },
     announcement: { state: true },
+    offers: { state: true },
   };
 
   /** The form id the relay knows. Required. */
@@ -112,12 +137,17 @@ export class LeadCapture extends LitElement {
   declare private errors: Record<string, string>;
   /** @internal */
   declare private announcement: string;
+  /** @internal */
+  declare private offers: OffersState | undefined;
 
   private touched = new Set<string>();
   private honeypot = '';
   private renderedAt = 0;
   private idempotencyKey: string | undefined;
   private loadController: AbortController | undefined;
+  private transfer: PostResponse['transfer'];
+  /** The light-DOM home of the offers block (see screens/offers-screen.ts for why it is not shadow). */
+  private offersHost: HTMLElement | undefined;
 
   constructor() {
     super();
@@ -304,28 +334,102 @@ export class LeadCapture extends LitElement {
       this.goTo(this.step + 1);
       return;
     }
-    this.idempotencyKey ??= crypto.randomUUID();
     this.persist();
+    this.phase = 'sending';
+    this.dispatchEvent(new LeadSubmitEvent({ formId: form.id }));
+    if (form.pingPost) await this.ping(form, '');
+    else await this.sendLead(form);
+  };
+
+  private submission(form: PublicForm): LeadSubmission {
     const submission: LeadSubmission = {
       fields: this.normalisedValues(form),
       consent: this.consent,
       context: { ...captureContext(location, document.referrer), renderedAt: this.renderedAt, locale: this.locale },
     };
     if (this.honeypot) submission.website = this.honeypot;
-    this.phase = 'sending';
-    this.dispatchEvent(new LeadSubmitEvent({ formId: form.id }));
-    const result = await this.sendWithRetries(form.id, submission, this.idempotencyKey);
-    if (result.ok) {
+    return submission;
+  }
+
+  private async sendLead(form: PublicForm): Promise<void> {
+    this.idempotencyKey ??= crypto.randomUUID();
+    this.persist();
+    const result = await this.sendWithRetries(form.id, this.submission(form), this.idempotencyKey);
+    if (result.ok) this.succeed(form, result.value.leadId);
+    else this.fail(result.error);
+  }
+
+  /** Asks the relay for offers; with none to show, the form's fallback decides what happens. */
+  private async ping(form: PublicForm, notice: string): Promise<void> {
+    const { fields, context } = this.submission(form);
+    const request: PingRequest = { fields };
+    if (context) request.context = context;
+    const result = await pingOffers(this.relayOrigin, form.id, request);
+    if (!result.ok) return this.fail(result.error);
+    const { offers, sessionId, willAccept, fallback } = result.value;
+    if (willAccept && offers.length > 0) {
+      this.offers = { sessionId, offers, chosen: new Set(), none: false, sending: false, notice };
+      this.phase = 'offers';
+      this.dispatchEvent(new LeadOffersEvent({ offers }));
+    } else if (fallback === 'no_match') {
       clearDraft(form.id);
-      this.idempotencyKey = undefined;
-      this.phase = 'success';
-      this.dispatchEvent(new LeadSuccessEvent({ leadId: result.value.leadId }));
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="success"]')?.focus());
-      return;
+      this.phase = 'no-match';
+    } else {
+      await this.sendLead(form);
     }
-    this.phase = 'form';
-    this.showRelayError(result.error);
+  }
+
+  private onOfferToggle = (offerId: string, chosen: boolean): void => {
+    if (!this.offers) return;
+    const next = new Set(this.offers.chosen);
+    if (chosen) next.add(offerId);
+    else next.delete(offerId);
+    this.offers = { ...this.offers, chosen: next };
   };
+
+  private onNoOffer = (none: boolean): void => {
+    if (this.offers) this.offers = { ...this.offers, none, chosen: none ? new Set() : this.offers.chosen };
+  };
+
+  private onOffersSubmit = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const form = this.definition;
+    const offers = this.offers;
+    if (!form || !offers || offers.sending) return;
+    const offerIds = [...offers.chosen];
+    this.offers = { ...offers, sending: true };
+    this.dispatchEvent(new LeadOfferAcceptEvent({ offerIds }));
+    const { fields, consent, context } = this.submission(form);
+    const request: PostRequest = { fields, offerIds, consent: consent ?? {} };
+    if (context) request.context = context;
+    const result = await postOffers(this.relayOrigin, form.id, offers.sessionId, request);
+    if (result.ok) {
+      const { leadId, redirectUrl, transfer } = result.value;
+      this.transfer = transfer;
+      this.succeed(form, leadId);
+      if (redirectUrl && this.redirect !== 'never' && /^https?:/.test(redirectUrl)) location.assign(redirectUrl);
+    } else if (result.error.code === 'order_expired') {
+      await this.ping(form, this.strings.offersRefreshed);
+    } else {
+      this.offers = { ...offers, sending: false };
+      this.fail(result.error);
+    }
+  };
+
+  private succeed(form: PublicForm, leadId: string): void {
+    clearDraft(form.id);
+    this.idempotencyKey = undefined;
+    this.offers = undefined;
+    this.phase = 'success';
+    this.dispatchEvent(new LeadSuccessEvent({ leadId }));
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="success"]')?.focus());
+  }
+
+  private fail(error: RelayError): void {
+    this.offers = undefined;
+    this.phase = 'form';
+    this.showRelayError(error);
+  }
 
   /** Network failures are tried again with the same key; offline waits for the connection. */
   private async sendWithRetries(formId: string, submission: LeadSubmission, key: string) {
@@ -353,14 +457,47 @@ export class LeadCapture extends LitElement {
     this.announce(error.issues.length ? this.strings.fixErrors(error.issues.length) : this.strings.networkError);
   }
 
+  protected override updated(): void {
+    // The offers block lives in light DOM; Lit renders it there after each update of the element.
+    if (this.phase === 'offers' && this.offers) {
+      if (!this.offersHost) {
+        this.offersHost = document.createElement('div');
+        this.offersHost.className = 'lc-offers';
+        this.offersHost.slot = 'offers';
+        this.append(this.offersHost);
+      }
+      const { offers, chosen, none, sending, notice } = this.offers;
+      render(
+        offersScreen({
+          offers,
+          chosen,
+          none,
+          sending,
+          notice,
+          allowNone: this.definition?.allowNoOffer === true,
+          strings: this.strings,
+          onToggle: this.onOfferToggle,
+          onNone: this.onNoOffer,
+          onSubmit: this.onOffersSubmit,
+        }),
+        this.offersHost,
+      );
+    } else if (this.offersHost) {
+      this.offersHost.remove();
+      this.offersHost = undefined;
+    }
+  }
+
   protected override render(): TemplateResult {
     const strings = this.strings;
     const form = this.definition;
     if (this.phase === 'loading' || !form) {
       return this.phase === 'load-error' ? loadFailedScreen(strings, () => void this.load()) : loadingScreen(strings);
     }
+    if (this.phase === 'offers') return html`<slot name="offers"></slot>`;
+    if (this.phase === 'no-match') return noMatchScreen(strings);
     if (this.phase === 'success') {
-      return successScreen(this.successMessage ?? form.successMessage ?? strings.success);
+      return successScreen(this.successMessage ?? form.successMessage ?? strings.success, this.transfer, strings);
     }
     return html`${formScreen({
       form,

@@ -18,6 +18,16 @@ export interface Strings {
   optional: string;
   networkError: string;
   fixErrors: (count: number) => string;
+  offersTitle: string;
+  offersIntro: string;
+  offerDetails: string;
+  privacy: string;
+  terms: string;
+  noOffer: string;
+  offersSubmit: string;
+  offersRefreshed: string;
+  noMatch: string;
+  transfer: (agent: string) => string;
   rules: Record<IssueRule, (limit?: number) => string>;
 }
 
@@ -34,6 +44,16 @@ const enGB: Strings = {
   optional: '(optional)',
   networkError: 'We could not reach the server. Your answers are kept; please try again.',
   fixErrors: (n) => (n === 1 ? 'Please correct 1 answer.' : `Please correct ${n} answers.`),
+  offersTitle: 'Choose who may contact you',
+  offersIntro: 'Tick each company you agree to hear from. Read each consent before you tick it.',
+  offerDetails: 'Details',
+  privacy: 'Privacy policy',
+  terms: 'Terms',
+  noOffer: 'None of these, thank you',
+  offersSubmit: 'Send my choice',
+  offersRefreshed: 'The offers had expired, so we fetched them again. Please choose again.',
+  noMatch: 'Thank you. No company can take your enquiry right now.',
+  transfer: (agent) => `${agent} will take your call now:`,
   rules: {
     required: () => 'This field is required',
     max_length: (n) => `Use at most ${n} characters`,

@@ -5,6 +5,7 @@
 import type { ApiErrorBody, ApiIssue } from '../shared/errors.ts';
 import type { PublicForm } from '../shared/form.ts';
 import type { LeadAccepted, LeadSubmission } from '../shared/lead.ts';
+import type { PingRequest, PingResponse, PostRequest, PostResponse } from '../shared/ping-post.ts';
 
 export interface RelayError {
   code: string;
@@ -46,9 +47,29 @@ export function submitLead(
   submission: LeadSubmission,
   idempotencyKey: string,
 ): Promise<RelayResult<LeadAccepted>> {
-  return call(`${relay}/v1/forms/${encodeURIComponent(formId)}/leads`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
-    body: JSON.stringify(submission),
+  return postJson(`${relay}/v1/forms/${encodeURIComponent(formId)}/leads`, submission, {
+    'idempotency-key': idempotencyKey,
   });
+}
+
+function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<RelayResult<T>> {
+  return call(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export function pingOffers(relay: string, formId: string, request: PingRequest): Promise<RelayResult<PingResponse>> {
+  return postJson(`${relay}/v1/forms/${encodeURIComponent(formId)}/ping`, request);
+}
+
+export function postOffers(
+  relay: string,
+  formId: string,
+  sessionId: string,
+  request: PostRequest,
+): Promise<RelayResult<PostResponse>> {
+  const path = `/v1/forms/${encodeURIComponent(formId)}/sessions/${encodeURIComponent(sessionId)}/post`;
+  return postJson(`${relay}${path}`, request);
 }

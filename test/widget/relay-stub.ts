@@ -32,7 +32,13 @@ export const quoteForm: PublicForm = publicFormSchema.parse({
 
 type LeadAnswer = (call: RelayCall) => Response | Promise<Response>;
 
-export function stubRelay(form: PublicForm = quoteForm, answerLead?: LeadAnswer) {
+/** Answers for the ping/post routes, by the last part of their path. */
+export interface PingPostAnswers {
+  ping: LeadAnswer;
+  post: LeadAnswer;
+}
+
+export function stubRelay(form: PublicForm = quoteForm, answerLead?: LeadAnswer, pingPost?: PingPostAnswers) {
   const calls: RelayCall[] = [];
   const original = window.fetch;
   window.fetch = async (input, init) => {
@@ -41,6 +47,12 @@ export function stubRelay(form: PublicForm = quoteForm, answerLead?: LeadAnswer)
     const call = { url: request.url, method: request.method, headers: Object.fromEntries(request.headers), body };
     calls.push(call);
     if (request.method === 'GET' && request.url.endsWith(`/v1/forms/${form.id}`)) return Response.json(form);
+    if (pingPost && request.method === 'POST' && request.url.endsWith(`/v1/forms/${form.id}/ping`)) {
+      return pingPost.ping(call);
+    }
+    if (pingPost && request.method === 'POST' && /\/sessions\/[^/]+\/post$/.test(request.url)) {
+      return pingPost.post(call);
+    }
     if (request.method === 'POST' && request.url.endsWith(`/v1/forms/${form.id}/leads`)) {
       return answerLead
         ? answerLead(call)

@@ -1,7 +1,7 @@
 /**
  * @module The screens around the form: loading (height reserved), failed to load, and success.
  */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Strings } from '../locales.ts';
 
 export function loadingScreen(strings: Strings): TemplateResult {
@@ -15,6 +15,20 @@ export function loadFailedScreen(strings: Strings, onRetry: () => void): Templat
   </div>`;
 }
 
-export function successScreen(message: string): TemplateResult {
-  return html`<p class="success" part="success" role="status" tabindex="-1">${message}</p>`;
+export function successScreen(
+  message: string,
+  transfer: { agentName: string; agentPhone: string } | undefined,
+  strings: Strings,
+): TemplateResult {
+  return html`<p class="success" part="success" role="status" tabindex="-1">${message}</p>
+    ${
+      transfer
+        ? html`<p part="transfer">${strings.transfer(transfer.agentName)}
+            <a part="transfer-phone" href="tel:${transfer.agentPhone.replace(/[^+\d]/g, '')}">${transfer.agentPhone}</a></p>`
+        : nothing
+    }`;
+}
+
+export function noMatchScreen(strings: Strings): TemplateResult {
+  return html`<p part="no-match" role="status">${strings.noMatch}</p>`;
 }

@@ -1,0 +1,174 @@
+import { expect, fixture, oneEvent, waitUntil } from '@open-wc/testing';
+import '../../widget/define.ts';
+import type { PublicForm } from '../../shared/form.ts';
+import type { Offer } from '../../shared/ping-post.ts';
+import type { LeadCapture } from '../../widget/lead-capture.ts';
+import { type PingPostAnswers, type RelayCall, stubRelay } from './relay-stub.ts';
+
+const solarForm: PublicForm = {
+  id: 'solar',
+  title: 'Solar quote',
+  fields: [
+    { name: 'firstName', type: 'text', label: 'First name', required: true },
+    { name: 'email', type: 'email', label: 'Email', required: true },
+  ],
+  steps: [{ title: 'You', fields: ['firstName', 'email'] }],
+  consents: [],
+  pingPost: true,
+  allowNoOffer: true,
+  textsVersion: 'v1',
+};
+
+function offer(id: string, company: string): Offer {
+  return {
+    offerId: id,
+    companyName: company,
+    companyPhoneNumber: '555-0100',
+    name: `${company} solar plan`,
+    description: 'Panels fitted in a week.',
+    type: 'Monthly',
+    price: 49.5,
+    url: 'https://example.com/offer',
+    tcpa: {
+      required: true,
+      text: `By ticking, I agree that ${company} may call me about solar.`,
+      privacyUrl: 'https://example.com/privacy',
+      termsUrl: 'https://example.com/terms',
+    },
+  };
+}
+
+const twoOffers = {
+  sessionId: 's-1',
+  willAccept: true,
+  expiresAt: '2026-11-23T12:00:00Z',
+  offers: [offer('o-1', 'Sunny Co'), offer('o-2', 'Bright Ltd')],
+};
+
+let stub: ReturnType<typeof stubRelay> | undefined;
+afterEach(() => {
+  stub?.restore();
+  sessionStorage.clear();
+});
+
+async function mount(answers: PingPostAnswers): Promise<LeadCapture> {
+  stub = stubRelay(solarForm, undefined, answers);
+  const wrapper = await fixture<HTMLDivElement>(
+    '<div><lead-capture form="solar" relay="http://relay.test" redirect="never"></lead-capture></div>',
+  );
+  const element = wrapper.querySelector('lead-capture') as LeadCapture;
+  await waitUntil(() => element.shadowRoot?.querySelector('form'), 'the form renders');
+  for (const [name, value] of [
+    ['firstName', 'Ada'],
+    ['email', 'ada@example.com'],
+  ] as const) {
+    const input = element.shadowRoot?.querySelector<HTMLInputElement>(`#lc-${name}`);
+    if (!input) throw new Error(`no ${name}`);
+    input.value = value;
+    input.dispatchEvent(new Event('input'));
+  }
+  return element;
+}
+
+function submitForm(element: LeadCapture): void {
+  element.shadowRoot?.querySelector<HTMLButtonElement>('button[type="submit"]')?.click();
+}
+
+function offersBlock(element: LeadCapture): HTMLElement | null {
+  return element.querySelector<HTMLElement>('.lc-offers');
+}
+
+describe('<lead-capture> with ping/post offers', () => {
+  it('shows each offer with its consent text in light DOM, unticked, marked for TrustedForm', async () => {
+    const element = await mount({ ping: () => Response.json(twoOffers), post: () => Response.json({}) });
+    const shown = oneEvent(element, 'lead-offers');
+    submitForm(element);
+    expect((await shown).detail.offers).to.have.length(2);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    const block = offersBlock(element) as HTMLElement;
+    expect(block.slot).to.equal('offers');
+    const consents = [...block.querySelectorAll('[data-tf-element-role="consent-language"]')].map((c) => c.textContent);
+    expect(consents[0]).to.contain('By ticking, I agree that Sunny Co may call me about solar.');
+    expect(block.querySelectorAll('[data-tf-element-role="offer"]')).to.have.length(2);
+    expect(block.querySelector('[data-tf-element-role="consent-advertiser-name"]')?.textContent).to.equal('Sunny Co');
+    const boxes = [...block.querySelectorAll<HTMLInputElement>('.lc-offer input[type="checkbox"]')];
+    expect(boxes.map((b) => b.checked)).to.deep.equal([false, false]);
+    const submit = block.querySelector<HTMLButtonElement>('[data-tf-element-role="submit"]');
+    expect(submit?.disabled).to.equal(true);
+    await expect(element).to.be.accessible();
+  });
+
+  it('posts exactly the chosen offer with the session and shows success', async () => {
+    const posts: RelayCall[] = [];
+    const element = await mount({
+      ping: () => Response.json(twoOffers),
+      post: (call) => {
+        posts.push(call);
+        return Response.json({ leadId: 'lead-9', status: 'accepted', acceptedOffers: ['o-2'] });
+      },
+    });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    const block = offersBlock(element) as HTMLElement;
+    block.querySelector<HTMLInputElement>('#lc-offer-o-2')?.click();
+    await element.updateComplete;
+    const accepted = oneEvent(element, 'lead-offer-accept');
+    const success = oneEvent(element, 'lead-success');
+    block.querySelector<HTMLButtonElement>('[data-tf-element-role="submit"]')?.click();
+    expect((await accepted).detail.offerIds).to.deep.equal(['o-2']);
+    expect((await success).detail.leadId).to.equal('lead-9');
+    expect(posts[0]?.url).to.equal('http://relay.test/v1/forms/solar/sessions/s-1/post');
+    expect(posts[0]?.body).to.deep.include({ offerIds: ['o-2'] });
+    await waitUntil(() => !offersBlock(element), 'the offers block goes away');
+  });
+
+  it('pings again with what was typed when the order expired', async () => {
+    let pings = 0;
+    const element = await mount({
+      ping: (call) => {
+        pings += 1;
+        expect(call.body).to.deep.include({ fields: { firstName: 'Ada', email: 'ada@example.com' } });
+        return Response.json({ ...twoOffers, sessionId: `s-${pings}` });
+      },
+      post: () => Response.json({ error: { code: 'order_expired', message: 'The order expired' } }, { status: 410 }),
+    });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    offersBlock(element)?.querySelector<HTMLInputElement>('#lc-offer-o-1')?.click();
+    await element.updateComplete;
+    offersBlock(element)?.querySelector<HTMLButtonElement>('[data-tf-element-role="submit"]')?.click();
+    await waitUntil(() => pings === 2, 'a second ping');
+    await waitUntil(() => offersBlock(element)?.textContent?.includes('expired'), 'the consumer is told');
+  });
+
+  it('says so when there is no match and the form falls back to a "no match" screen', async () => {
+    const element = await mount({
+      ping: () => Response.json({ sessionId: 's', willAccept: false, expiresAt: '', offers: [], fallback: 'no_match' }),
+      post: () => Response.json({}),
+    });
+    submitForm(element);
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="no-match"]'), 'the no-match screen shows');
+  });
+
+  it('shows the agent and a tel: link after a call transfer', async () => {
+    const element = await mount({
+      ping: () => Response.json(twoOffers),
+      post: () =>
+        Response.json({
+          leadId: 'lead-t',
+          status: 'accepted',
+          acceptedOffers: ['o-1'],
+          transfer: { agentName: 'Sam', agentPhone: '+1 (415) 555-2671' },
+        }),
+    });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    offersBlock(element)?.querySelector<HTMLInputElement>('#lc-offer-o-1')?.click();
+    await element.updateComplete;
+    offersBlock(element)?.querySelector<HTMLButtonElement>('[data-tf-element-role="submit"]')?.click();
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="transfer-phone"]'), 'the agent shows');
+    expect(element.shadowRoot?.querySelector('[part="transfer-phone"]')?.getAttribute('href')).to.equal(
+      'tel:+14155552671',
+    );
+  });
+});
