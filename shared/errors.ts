@@ -17,6 +17,10 @@ export const ERROR_STATUS = {
   method_not_allowed: 405,
   idempotency_conflict: 409,
   session_used: 409,
+  /** The lead has no delivered destination at the provider asked about (e.g. LeadExec status). */
+  not_delivered: 409,
+  /** The lead was not sent to a dialler, so there is nothing to cancel there. */
+  no_dialler_destination: 409,
   order_expired: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,

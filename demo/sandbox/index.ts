@@ -5,16 +5,24 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { capSimulator } from './cap.ts';
+import { diallerSimulator } from './dialler.ts';
+import { getleadSimulator } from './getlead.ts';
 import { SANDBOX_SECRETS, type SandboxSecrets } from './keys.ts';
+import { leadExecSimulator } from './leadexec.ts';
 import { type FaultPlan, recordAndMisbehave, SandboxState } from './recorder.ts';
 import { takePaymentsSimulator } from './takepayments.ts';
 
-export const SANDBOX_PROVIDERS = ['takepayments'] as const;
+export const SANDBOX_PROVIDERS = ['takepayments', 'dialler', 'cap', 'getlead', 'leadexec'] as const;
 
 export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS) {
   const state = new SandboxState();
   const simulators = {
     takepayments: takePaymentsSimulator(secrets.TAKEPAYMENTS_API_KEY),
+    dialler: diallerSimulator(secrets.DIALLER_API_KEY),
+    cap: capSimulator(secrets.CAP_API_KEY),
+    getlead: getleadSimulator(secrets.GETLEAD_TOKEN),
+    leadexec: leadExecSimulator(secrets.LEADEXEC_API_KEY),
   };
   const app = new Hono();
   app.use('/_sandbox/*', cors());
@@ -35,5 +43,6 @@ export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS) {
     app.use(`/${name}/*`, recordAndMisbehave(state, name));
     app.route(`/${name}`, simulator);
   }
-  return { app, state };
+  // The simulators go out too, so a test can change one's settings (e.g. LeadExec's order expiry).
+  return { app, state, simulators };
 }
