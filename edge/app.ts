@@ -7,6 +7,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { formRoutes } from './routes/forms.ts';
 import { healthRoutes } from './routes/health.ts';
 import { leadRoutes } from './routes/leads.ts';
+import { pingPostRoutes } from './routes/ping-post.ts';
 import { securityHeaders } from './security/headers.ts';
 
 export const app = new Hono<{ Bindings: Env }>()
@@ -14,6 +15,7 @@ export const app = new Hono<{ Bindings: Env }>()
   .route('/v1/health', healthRoutes)
   .route('/v1/forms', formRoutes)
   .route('/v1/forms', leadRoutes)
+  .route('/v1/forms', pingPostRoutes)
   .route('/v1/admin', adminRoutes)
   .notFound(() => new ApiError('not_found', 'No such route').toResponse())
   .onError(errorResponse);

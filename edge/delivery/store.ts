@@ -10,6 +10,8 @@ export interface NewLead {
   idempotencyKey: string | null;
   bodyHash: string;
   providers: readonly string[];
+  /** Each provider's index among the form's destinations, when not all of them deliver. */
+  destinations?: readonly number[];
 }
 
 export interface DeliveryRow {
@@ -37,6 +39,7 @@ interface LeadRow {
   user_agent: string | null;
   idempotency_key: string | null;
   body_hash: string;
+  ping_post: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -55,27 +58,38 @@ export function deliveryId(leadId: string, destination: number): string {
   return `${leadId}.${destination}`;
 }
 
-export async function insertLead(db: D1Database, input: NewLead): Promise<DeliveryRow[]> {
+/**
+ * Stores a lead and one delivery per destination in one batch; `alongside` are written in the same
+ * batch (a consent record, a ping session marked used), so none exists without the others.
+ */
+export async function insertLead(
+  db: D1Database,
+  input: NewLead,
+  alongside: readonly D1PreparedStatement[] = [],
+): Promise<DeliveryRow[]> {
   const { lead } = input;
   const now = lead.createdAt;
-  const deliveries: DeliveryRow[] = input.providers.map((provider, destination) => ({
-    id: deliveryId(lead.id, destination),
-    lead_id: lead.id,
-    destination,
-    provider,
-    status: 'pending',
-    attempts: 0,
-    replay_from: 0,
-    reference: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  }));
+  const deliveries: DeliveryRow[] = input.providers.map((provider, i) => {
+    const destination = input.destinations?.[i] ?? i;
+    return {
+      id: deliveryId(lead.id, destination),
+      lead_id: lead.id,
+      destination,
+      provider,
+      status: 'pending',
+      attempts: 0,
+      replay_from: 0,
+      reference: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+    };
+  });
   await db.batch([
     db
       .prepare(
-        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, created_at, updated_at)
-         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, created_at, updated_at)
+         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         lead.id,
@@ -87,6 +101,7 @@ export async function insertLead(db: D1Database, input: NewLead): Promise<Delive
         lead.userAgent,
         input.idempotencyKey,
         input.bodyHash,
+        lead.pingPost ? JSON.stringify(lead.pingPost) : null,
         now,
         now,
       ),
@@ -97,6 +112,7 @@ export async function insertLead(db: D1Database, input: NewLead): Promise<Delive
         )
         .bind(d.id, d.lead_id, d.destination, d.provider, d.status, now, now),
     ),
+    ...alongside,
   ]);
   return deliveries;
 }
@@ -115,7 +131,7 @@ export async function findByIdempotencyKey(
 }
 
 function toCanonical(row: LeadRow): CanonicalLead {
-  return {
+  const lead: CanonicalLead = {
     id: row.id,
     formId: row.form_id,
     fields: JSON.parse(row.fields),
@@ -125,6 +141,8 @@ function toCanonical(row: LeadRow): CanonicalLead {
     userAgent: row.user_agent,
     createdAt: row.created_at,
   };
+  if (row.ping_post) lead.pingPost = JSON.parse(row.ping_post);
+  return lead;
 }
 
 export async function getLead(db: D1Database, leadId: string) {
@@ -156,6 +174,8 @@ export async function listAttempts(db: D1Database, deliveryIdValue: string): Pro
 
 /** The lead's status follows from its deliveries: still waiting, all through, some, none. */
 export function leadStatusOf(statuses: readonly DeliveryStatus[]): LeadStatus {
+  // Nothing to deliver: the consumer chose none of the offers, and the form has no other destination.
+  if (statuses.length === 0) return 'rejected';
   if (statuses.some((s) => s === 'pending' || s === 'retrying')) return 'accepted';
   if (statuses.every((s) => s === 'delivered')) return 'delivered';
   if (statuses.some((s) => s === 'delivered')) return 'partially_delivered';

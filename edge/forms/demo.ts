@@ -171,16 +171,15 @@ export const demoForms = [
       { title: 'Your home', fields: ['zip', 'ownsHome', 'electricBill', 'roofShade'] },
       { title: 'Your details', fields: ['firstName', 'lastName', 'email', 'phone', 'address', 'city', 'state'] },
     ],
-    consents: [
-      {
-        name: 'tcpa',
-        text: 'By submitting, I agree that the solar companies matched to my request may call and text me at the number I gave, including by automated means, about solar products. Consent is not a condition of purchase.',
-        required: true,
-      },
-    ],
-    submitLabel: 'Get my solar quotes',
-    successMessage: 'Thank you. Your matched installers will be in touch shortly.',
-    // General insert through the queue for now; `pingPost` is for the ping/post flow to come.
+    submitLabel: 'See my solar quotes',
+    successMessage: 'Thank you. The installers you chose will be in touch shortly.',
+    // Consent is given per seller on the offers screen, so the form itself asks for none.
+    pingPost: {
+      fallback: 'no_match',
+      allowNoOffer: true,
+      defaultConsentText:
+        'By ticking this box, I agree that {company} may call and text me at the number I gave, including by automated means, about solar products. Consent is not a condition of purchase.',
+    },
     destinations: [
       {
         provider: 'leadexec',

@@ -10,7 +10,11 @@ export const forms: ReadonlyMap<string, FormConfig> = new Map(parseForms(demoFor
 
 /** A short, stable fingerprint of the texts a consumer sees, so a consent names its wording. */
 function textsVersion(form: FormConfig): string {
-  const texts = JSON.stringify([form.fields.map((f) => [f.name, f.label, f.options]), form.consents]);
+  const texts = JSON.stringify([
+    form.fields.map((f) => [f.name, f.label, f.options]),
+    form.consents,
+    form.pingPost?.defaultConsentText,
+  ]);
   let hash = 0x811c9dc5;
   for (let i = 0; i < texts.length; i++) {
     hash ^= texts.charCodeAt(i);
@@ -26,12 +30,13 @@ export function publicForm(form: FormConfig): PublicForm {
     fields: form.fields,
     steps: form.steps ?? [{ title: form.title, fields: form.fields.map((f) => f.name) }],
     consents: form.consents,
-    pingPost: false,
+    pingPost: form.pingPost !== undefined,
     textsVersion: textsVersion(form),
   };
   if (form.description) view.description = form.description;
   if (form.submitLabel) view.submitLabel = form.submitLabel;
   if (form.successMessage) view.successMessage = form.successMessage;
   if (form.turnstileSiteKey) view.turnstileSiteKey = form.turnstileSiteKey;
+  if (form.pingPost) view.allowNoOffer = form.pingPost.allowNoOffer;
   return view;
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { consentDefinitionSchema, fieldDefinitionSchema, stepDefinitionSchema } from '../../shared/form.ts';
+import { PING_FALLBACKS } from '../../shared/ping-post.ts';
 import { adapters } from '../providers/registry.ts';
 
 /** What every destination has; the provider's own `options` are checked by its adapter's schema. */
@@ -24,6 +25,26 @@ const destinationSchema = z.discriminatedUnion(
     destinationShape.extend({ provider: z.literal(adapter.name), options: adapter.optionsSchema }),
   ) as unknown as [typeof destinationShape, ...(typeof destinationShape)[]],
 );
+
+const pingPostSchema = z.strictObject({
+  /** With no offers (or no answer in time): post the lead plainly, or tell the consumer no match. */
+  fallback: z.enum(PING_FALLBACKS).default('post'),
+  /** How long the consumer waits for offers before the fallback. Default 3 s. */
+  timeoutMs: z.number().int().positive().max(10_000).default(3000),
+  /** Whether the consumer may explicitly choose none of the offers. Default false. */
+  allowNoOffer: z.boolean().default(false),
+  /** Ask LeadExec's duplicate check before pinging; a duplicate takes the fallback. Default false. */
+  duplicateCheck: z.boolean().default(false),
+  /** Consent text for an offer without its own; `{company}` becomes the seller's name. */
+  defaultConsentText: z.string().min(1),
+});
+
+/** The destination a ping/post form pings: its LeadExec destination marked `pingPost`. */
+export function pingDestinationIndex(destinations: readonly { provider: string; options: unknown }[]): number {
+  return destinations.findIndex(
+    (d) => d.provider === 'leadexec' && (d.options as { pingPost?: boolean } | undefined)?.pingPost === true,
+  );
+}
 
 /** An origin (`https://example.com`) or a local pattern with any port (`http://localhost:*`). */
 const originSchema = z
@@ -47,8 +68,17 @@ export const formConfigSchema = z
     /** Seconds a person needs at least between render and submit; 0 (default) turns it off. */
     minSubmitSeconds: z.number().nonnegative().default(0),
     turnstileSiteKey: z.string().optional(),
+    /** LeadExec ping → offers → consent → post; the destination that pings has `pingPost: true`. */
+    pingPost: pingPostSchema.optional(),
   })
   .superRefine((form, ctx) => {
+    if (form.pingPost && pingDestinationIndex(form.destinations) < 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pingPost'],
+        message: 'ping/post needs a leadexec destination with pingPost: true',
+      });
+    }
     const names = new Set(form.fields.map((f) => f.name));
     form.fields.forEach((field, i) => {
       if (form.fields.findIndex((f) => f.name === field.name) !== i) {

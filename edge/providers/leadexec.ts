@@ -525,11 +525,14 @@ export interface LeadInput {
   fields: Record<string, string>;
   reference?: string;
   orderId?: string;
+  /** With `orderId`: the offers of that ping the consumer chose (an inbound post). */
+  offerIds?: readonly string[];
 }
 
 function insertProperties(call: LeadExecCall, lead: LeadInput): LeadProperties {
   const properties: LeadProperties = { reference: lead.reference ?? '', noSell: call.options.noSell };
   if (lead.orderId !== undefined) properties.orderId = lead.orderId;
+  if (lead.offerIds !== undefined) properties.offerIds = lead.offerIds;
   return properties;
 }
 
@@ -624,18 +627,11 @@ export async function sendPing(
 }
 
 /** Inbound Post: the general insert with the ping's `orderId` and the offers the consumer chose. */
-export async function sendPost(
+export function sendPost(
   call: LeadExecCall,
   lead: LeadInput & { orderId: string; offerIds: readonly string[] },
 ): Promise<LeadExecOutcome<Answer<LeadResult>>> {
-  const spec: RequestSpec = {
-    method: 'POST',
-    path: '/v2/insert/general',
-    source: 'insert',
-    properties: { ...insertProperties(call, lead), offerIds: lead.offerIds },
-    fields: lead.fields,
-  };
-  return readReply(await send(call, spec), parseLeadResponse);
+  return insertLead(call, lead);
 }
 
 /** Duplicate Check: `POST /v2/duplicate/check` (the account needs the permission; `aid` is required). */
@@ -723,16 +719,79 @@ export const leadexec = defineAdapter({
     return options.mode === 'calldata' ? [...fields, CALL_FIELDS.callDuration, CALL_FIELDS.callResult] : fields;
   },
   async deliver(lead, call) {
-    const input: LeadInput = { fields: leadExecFields(lead.fields, call.options), reference: lead.id };
-    switch (call.options.mode) {
-      case 'general':
-        return deliveryResultOf(await insertLead(call, input));
-      case 'sends':
-        return deliveryResultOf(await insertLeadWithSends(call, input));
-      case 'transfer':
-        return deliveryResultOf(await insertCallTransfer(call, input));
-      case 'calldata':
-        return deliveryResultOf(await insertCallLead(call, { ...input, call: callDetailsOf(lead, call.options) }));
-    }
+    return (await insertForMode(lead, call)).result;
   },
 });
+
+/** What an insert came to, with what the consumer may be shown next: a redirect or an agent. */
+export interface InsertOutcome {
+  result: DeliveryResult;
+  /** LeadExec's lead id, which accepting an offer needs. */
+  leadUID?: number;
+  /** "Insert with sends": the first winning client's redirect URL, if it gave one. */
+  redirectUrl?: string;
+  /** Call transfer: the agent to put the consumer through to. */
+  transfer?: { agentName: string; agentPhone: string };
+  /** For a lead that answers a ping: the chosen offers LeadExec marked accepted. */
+  acceptedOffers: string[];
+}
+
+/** Marks each chosen offer accepted once the post went in; an offer LeadExec refuses is left out. */
+async function acceptChosenOffers(call: LeadExecCall, leadUID: number, offerIds: readonly string[]) {
+  const accepted: string[] = [];
+  for (const offerId of offerIds) {
+    const outcome = await acceptOffer(call, leadUID, offerId);
+    if (outcome.outcome === 'answered' && outcome.body.success) accepted.push(offerId);
+  }
+  return accepted;
+}
+
+/**
+ * Inserts the lead the way the destination's `mode` says. A lead that answers a ping carries its
+ * order id and the chosen offers (`lead.pingPost`), so a retry from the queue posts the same choice.
+ */
+export async function insertForMode(lead: CanonicalLead, call: LeadExecCall): Promise<InsertOutcome> {
+  const input: LeadInput = { fields: leadExecFields(lead.fields, call.options), reference: lead.id };
+  if (lead.pingPost) {
+    input.orderId = lead.pingPost.orderId;
+    input.offerIds = lead.pingPost.offerIds;
+  }
+  const withLeadUID = (outcome: LeadExecOutcome<Answer<LeadResult>>): InsertOutcome => {
+    const result = deliveryResultOf(outcome);
+    const leadUID = outcome.outcome === 'answered' ? outcome.body.results[0]?.leadId : undefined;
+    return leadUID === undefined ? { result, acceptedOffers: [] } : { result, leadUID, acceptedOffers: [] };
+  };
+  const inserted = await insertOnce(lead, call, input, withLeadUID);
+  if (lead.pingPost && inserted.result.outcome === 'delivered' && inserted.leadUID !== undefined) {
+    inserted.acceptedOffers = await acceptChosenOffers(call, inserted.leadUID, lead.pingPost.offerIds);
+  }
+  return inserted;
+}
+
+async function insertOnce(
+  lead: CanonicalLead,
+  call: LeadExecCall,
+  input: LeadInput,
+  withLeadUID: (outcome: LeadExecOutcome<Answer<LeadResult>>) => InsertOutcome,
+): Promise<InsertOutcome> {
+  switch (call.options.mode) {
+    case 'general':
+      return withLeadUID(await insertLead(call, input));
+    case 'sends': {
+      const outcome = await insertLeadWithSends(call, input);
+      const inserted = withLeadUID(outcome);
+      const send = outcome.outcome === 'answered' ? outcome.body.results[0]?.sends.find((s) => s.valid) : undefined;
+      if (send?.redirectURL) inserted.redirectUrl = send.redirectURL;
+      return inserted;
+    }
+    case 'transfer': {
+      const outcome = await insertCallTransfer(call, input);
+      const inserted = withLeadUID(outcome);
+      const agent = outcome.outcome === 'answered' ? outcome.body.results[0]?.client[0] : undefined;
+      if (agent?.agentPhone) inserted.transfer = { agentName: agent.agentName, agentPhone: agent.agentPhone };
+      return inserted;
+    }
+    case 'calldata':
+      return withLeadUID(await insertCallLead(call, { ...input, call: callDetailsOf(lead, call.options) }));
+  }
+}

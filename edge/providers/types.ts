@@ -16,6 +16,8 @@ export interface CanonicalLead {
   ip: string | null;
   userAgent: string | null;
   createdAt: string;
+  /** For a lead that answers a LeadExec ping: the order and the offers the consumer chose. */
+  pingPost?: { orderId: string; offerIds: string[] };
 }
 
 export type DeliveryResult =

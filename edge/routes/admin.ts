@@ -12,6 +12,7 @@ import { enqueueDeliveries } from '../delivery/queue.ts';
 import { deliverySettings } from '../delivery/settings.ts';
 import { getLead, listAttempts, listDeliveries, markForReplay, refreshLeadStatus } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
+import { loadConsentRecord } from '../ping-post/sessions.ts';
 import { cancelDiallerLead, type DiallerOptions } from '../providers/dialler.ts';
 import { type LeadExecOptions, requestIdOf, requestStatus } from '../providers/leadexec.ts';
 import type { CanonicalLead } from '../providers/types.ts';
@@ -118,6 +119,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
       context: lead.context,
       ip: lead.ip,
       userAgent: lead.userAgent,
+      consentRecord: await loadConsentRecord(c.env.DB, lead.id),
       deliveries: await Promise.all(
         deliveries.map(async (d) => ({
           provider: d.provider,

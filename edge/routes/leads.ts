@@ -5,59 +5,17 @@
  */
 import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
-import { buildFieldsSchema, withoutBlanks } from '../../shared/fields.ts';
-import { type LeadSubmission, leadSubmissionSchema } from '../../shared/lead.ts';
+import { leadSubmissionSchema } from '../../shared/lead.ts';
 import { enqueueDeliveries } from '../delivery/queue.ts';
 import { acceptedBody, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
-import type { FormConfig } from '../forms/schema.ts';
+import { checkSubmission, clientIp, enforceRateLimit, sha256Hex, validationFailed } from '../intake/checks.ts';
 import type { CanonicalLead } from '../providers/types.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
-import { checkRateLimit } from '../security/rate-limiter.ts';
 import { verifyTurnstile } from '../security/turnstile.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
 type Variables = FormVariables & JsonBodyVariables;
-
-const fieldSchemas = new WeakMap<FormConfig, ReturnType<typeof buildFieldsSchema>>();
-function fieldsSchemaOf(form: FormConfig) {
-  let schema = fieldSchemas.get(form);
-  if (!schema) {
-    schema = buildFieldsSchema(form.fields);
-    fieldSchemas.set(form, schema);
-  }
-  return schema;
-}
-
-async function sha256Hex(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function validationFailed(issues: ReturnType<typeof toApiIssues>): ApiError {
-  const first = issues[0];
-  const message = first ? `${first.path}: ${first.message}` : 'The lead is not valid';
-  return new ApiError('validation_failed', message, { issues });
-}
-
-/** Checks everything about a submission that depends on the form, returning the clean lead parts. */
-function checkSubmission(form: FormConfig, submission: LeadSubmission) {
-  const fields = fieldsSchemaOf(form).safeParse(submission.fields);
-  const issues = fields.success ? [] : toApiIssues(fields.error.issues, withoutBlanks(submission.fields), ['fields']);
-  const consent = submission.consent ?? {};
-  for (const definition of form.consents) {
-    if (definition.required && consent[definition.name] !== true) {
-      issues.push({ path: `consent.${definition.name}`, rule: 'required', message: 'This consent is required' });
-    }
-  }
-  for (const name of Object.keys(consent)) {
-    if (!form.consents.some((d) => d.name === name)) {
-      issues.push({ path: `consent.${name}`, rule: 'unknown_field', message: 'Is not a consent of this form' });
-    }
-  }
-  if (issues.length > 0 || !fields.success) throw validationFailed(issues);
-  return { fields: fields.data as Record<string, string | boolean>, consent };
-}
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -65,14 +23,9 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
   .use('/:formId/leads', formAccess())
   .post('/:formId/leads', jsonBody(), async (c) => {
     const form = c.get('form');
-    const ip = c.req.header('cf-connecting-ip') ?? null;
+    const ip = clientIp(c.req.raw);
 
-    const limit = await checkRateLimit(c.env, `${form.id}:${ip ?? 'unknown'}`, form.rateLimitPerMinute);
-    if (!limit.allowed) {
-      throw new ApiError('rate_limited', 'Too many leads from this address; try again shortly', {
-        headers: { 'Retry-After': String(limit.retryAfterSeconds) },
-      });
-    }
+    await enforceRateLimit(c.env, form, ip);
 
     const parsed = leadSubmissionSchema.safeParse(c.get('body'));
     if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));

@@ -32,7 +32,7 @@ function solarLead() {
       city: 'San Francisco',
       state: 'CA',
     },
-    consent: { tcpa: true },
+    consent: {},
     context: { pageUrl: 'http://localhost:5173/solar' },
   };
 }
@@ -101,7 +101,7 @@ describe('GET /v1/admin/leads/:leadId/status', () => {
         id: leadId,
         formId: 'demo-leadexec',
         fields: solarLead().fields,
-        consent: { tcpa: true },
+        consent: {},
         context: {},
         ip: null,
         userAgent: null,

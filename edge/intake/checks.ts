@@ -1,0 +1,64 @@
+/**
+ * @module What every route that takes a lead checks, in the same way: the answers against the
+ * form's schema, its consents, the client's rate limit. The client's address is Cloudflare's
+ * `CF-Connecting-IP`, never a header the client could set.
+ */
+import { type ApiIssue, toApiIssues } from '../../shared/errors.ts';
+import { buildFieldsSchema, withoutBlanks } from '../../shared/fields.ts';
+import { ApiError } from '../errors.ts';
+import type { FormConfig } from '../forms/schema.ts';
+import { checkRateLimit } from '../security/rate-limiter.ts';
+
+const fieldSchemas = new WeakMap<FormConfig, ReturnType<typeof buildFieldsSchema>>();
+function fieldsSchemaOf(form: FormConfig) {
+  let schema = fieldSchemas.get(form);
+  if (!schema) {
+    schema = buildFieldsSchema(form.fields);
+    fieldSchemas.set(form, schema);
+  }
+  return schema;
+}
+
+export function clientIp(request: Request): string | null {
+  return request.headers.get('cf-connecting-ip');
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function validationFailed(issues: ApiIssue[]): ApiError {
+  const first = issues[0];
+  const message = first ? `${first.path}: ${first.message}` : 'The lead is not valid';
+  return new ApiError('validation_failed', message, { issues });
+}
+
+/** Checks a lead's answers and consents against its form, returning them clean (trimmed, E.164). */
+export function checkSubmission(form: FormConfig, submission: { fields: unknown; consent?: Record<string, boolean> }) {
+  const fields = fieldsSchemaOf(form).safeParse(submission.fields);
+  const issues = fields.success ? [] : toApiIssues(fields.error.issues, withoutBlanks(submission.fields), ['fields']);
+  const consent = submission.consent ?? {};
+  for (const definition of form.consents) {
+    if (definition.required && consent[definition.name] !== true) {
+      issues.push({ path: `consent.${definition.name}`, rule: 'required', message: 'This consent is required' });
+    }
+  }
+  for (const name of Object.keys(consent)) {
+    if (!form.consents.some((d) => d.name === name)) {
+      issues.push({ path: `consent.${name}`, rule: 'unknown_field', message: 'Is not a consent of this form' });
+    }
+  }
+  if (issues.length > 0 || !fields.success) throw validationFailed(issues);
+  return { fields: fields.data as Record<string, string | boolean>, consent };
+}
+
+/** Counts this request against the form's per-address limit; 429 with Retry-After past it. */
+export async function enforceRateLimit(env: Env, form: FormConfig, ip: string | null): Promise<void> {
+  const limit = await checkRateLimit(env, `${form.id}:${ip ?? 'unknown'}`, form.rateLimitPerMinute);
+  if (!limit.allowed) {
+    throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly', {
+      headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+    });
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * @module LeadExec ping → offers → consent → post, run by the relay so a client cannot forge the
+ * order or the offers:
+ * - `POST /v1/forms/:formId/ping` pings LeadExec with the form's ping fields, keeps the order id and
+ *   the offers exactly as presented in a session, and answers the offers and the session id.
+ * - `POST /v1/forms/:formId/sessions/:sessionId/post` accepts only offers presented in that session,
+ *   once, before the order expires; stores the lead and the consent evidence in one batch; posts to
+ *   LeadExec with the order id and the chosen offers and marks them accepted. If LeadExec fails
+ *   then, the lead is already stored: its delivery goes on the queue and the consumer is told it
+ *   was received.
+ * Nothing reaches LeadExec from a request that fails a check.
+ */
+import { Hono } from 'hono';
+import { toApiIssues } from '../../shared/errors.ts';
+import { type Offer, type PingResponse, pingRequestSchema, postRequestSchema } from '../../shared/ping-post.ts';
+import { type ResolvedDestination, resolveDestination } from '../delivery/destination.ts';
+import { enqueueDeliveries } from '../delivery/queue.ts';
+import { deliverySettings } from '../delivery/settings.ts';
+import { getLead, insertLead, recordAttempt, refreshLeadStatus } from '../delivery/store.ts';
+import { ApiError } from '../errors.ts';
+import { publicForm } from '../forms/index.ts';
+import { type FormConfig, pingDestinationIndex } from '../forms/schema.ts';
+import { checkSubmission, clientIp, enforceRateLimit, sha256Hex, validationFailed } from '../intake/checks.ts';
+import {
+  consentRecordStatement,
+  loadSession,
+  type PresentedOffer,
+  saveSession,
+  sessionUsed,
+} from '../ping-post/sessions.ts';
+import {
+  checkDuplicate,
+  type InsertOutcome,
+  insertForMode,
+  type Offer as LeadExecOffer,
+  type LeadExecOptions,
+  leadExecFields,
+  sendPing,
+} from '../providers/leadexec.ts';
+import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
+import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
+import { type FormVariables, formAccess } from './form-access.ts';
+
+type Variables = FormVariables & JsonBodyVariables;
+
+/** An order whose expiry LeadExec did not give (or gave unreadably) lives this long. */
+const DEFAULT_ORDER_TTL_MS = 5 * 60_000;
+
+function pingPostOf(form: FormConfig) {
+  if (!form.pingPost) throw new ApiError('not_found', 'This form does not use ping/post');
+  return form.pingPost;
+}
+
+function leadExecDestination(env: Env, form: FormConfig) {
+  const index = pingDestinationIndex(form.destinations);
+  const resolved = resolveDestination(env, form.id, index);
+  return { index, resolved, options: resolved.destination.options as LeadExecOptions };
+}
+
+/** The answers that were pinged, hashed: a post must carry the same ones it got offers for. */
+function pingedFieldsHash(fields: CanonicalLead['fields'], options: LeadExecOptions): Promise<string> {
+  return sha256Hex(JSON.stringify(leadExecFields(fields, options, options.pingFields)));
+}
+
+async function presentOffer(offer: LeadExecOffer, defaultText: string): Promise<PresentedOffer> {
+  const tcpa = offer.tcpaInformation;
+  const custom = tcpa?.customTCPATextRequired && tcpa.tcpaText.trim() !== '' ? tcpa.tcpaText : undefined;
+  const text = custom ?? defaultText.replaceAll('{company}', offer.companyName);
+  return {
+    offerId: offer.offerId,
+    companyName: offer.companyName,
+    companyPhoneNumber: offer.companyPhoneNumber,
+    name: offer.name,
+    description: offer.description,
+    type: offer.type,
+    price: offer.price ?? 0,
+    url: offer.url,
+    tcpa: { required: custom !== undefined, text, privacyUrl: tcpa?.privacyURL ?? '', termsUrl: tcpa?.termsURL ?? '' },
+    textSha256: await sha256Hex(text),
+  };
+}
+
+function expiryOf(orderExpiresOn: string, now: number): string {
+  const given = Date.parse(orderExpiresOn);
+  return new Date(Number.isNaN(given) ? now + DEFAULT_ORDER_TTL_MS : given).toISOString();
+}
+
+function withoutHash({ textSha256: _, ...offer }: PresentedOffer): Offer {
+  return offer;
+}
+
+/** Posts to LeadExec now, because the consumer waits for a redirect or an agent; a failure queues. */
+async function postNow(
+  env: Env,
+  lead: CanonicalLead,
+  deliveryId: string,
+  { resolved, options }: { resolved: ResolvedDestination; options: LeadExecOptions },
+): Promise<InsertOutcome> {
+  const settings = deliverySettings(env);
+  const startedAt = new Date();
+  let outcome: InsertOutcome;
+  try {
+    outcome = await insertForMode(lead, {
+      options,
+      baseUrl: resolved.baseUrl,
+      apiKey: resolved.apiKey,
+      signal: AbortSignal.timeout(settings.timeoutMs),
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const result: DeliveryResult = { outcome: 'retryable', reason, httpStatus: null, response: '' };
+    outcome = { result, acceptedOffers: [] };
+  }
+  const { result } = outcome;
+  const status = result.outcome === 'delivered' ? 'delivered' : result.outcome === 'rejected' ? 'rejected' : 'retrying';
+  await recordAttempt(env.DB, {
+    deliveryId,
+    leadId: lead.id,
+    attempt: 1,
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    result,
+    status,
+  });
+  return outcome;
+}
+
+export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
+  .use('/:formId/ping', formAccess())
+  .post('/:formId/ping', jsonBody(), async (c) => {
+    const form = c.get('form');
+    const config = pingPostOf(form);
+    await enforceRateLimit(c.env, form, clientIp(c.req.raw));
+    const parsed = pingRequestSchema.safeParse(c.get('body'));
+    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
+    const { fields } = checkSubmission(form, { fields: parsed.data.fields });
+
+    const destination = leadExecDestination(c.env, form);
+    const { resolved, options } = destination;
+    const call = {
+      options,
+      baseUrl: resolved.baseUrl,
+      apiKey: resolved.apiKey,
+      signal: AbortSignal.timeout(config.timeoutMs),
+    };
+    const noOffers: PingResponse = {
+      sessionId: '',
+      willAccept: false,
+      expiresAt: '',
+      offers: [],
+      fallback: config.fallback,
+    };
+    try {
+      if (config.duplicateCheck) {
+        const duplicate = await checkDuplicate(call, leadExecFields(fields, options, ['email', 'phone']));
+        if (duplicate.outcome === 'answered' && duplicate.body.results[0]?.isDuplicate) return c.json(noOffers);
+      }
+      const pinged = await sendPing(call, leadExecFields(fields, options, options.pingFields));
+      if (pinged.outcome === 'rejected') {
+        console.error(JSON.stringify({ at: 'ping', formId: form.id, reason: pinged.reason }));
+        throw new ApiError('upstream_failed', 'The offers could not be fetched');
+      }
+      const result = pinged.outcome === 'answered' ? pinged.body.results[0] : undefined;
+      if (!result?.willAccept || result.offers.length === 0 || result.orderId === '') return c.json(noOffers);
+
+      const now = Date.now();
+      const offers = await Promise.all(result.offers.map((o) => presentOffer(o, config.defaultConsentText)));
+      const session = {
+        id: crypto.randomUUID(),
+        formId: form.id,
+        destination: destination.index,
+        orderId: result.orderId,
+        offers,
+        fieldsHash: await pingedFieldsHash(fields, options),
+        expiresAt: expiryOf(result.orderExpiresOn, now),
+        createdAt: new Date(now).toISOString(),
+      };
+      await saveSession(c.env.DB, session);
+      const answer: PingResponse = {
+        sessionId: session.id,
+        willAccept: true,
+        expiresAt: session.expiresAt,
+        offers: offers.map(withoutHash),
+      };
+      return c.json(answer);
+    } catch (error) {
+      // Too slow or unreachable: the consumer does not wait for LeadExec; the form's fallback decides.
+      if (error instanceof ApiError) throw error;
+      return c.json(noOffers);
+    }
+  })
+  .use('/:formId/sessions/:sessionId/post', formAccess())
+  .post('/:formId/sessions/:sessionId/post', jsonBody(), async (c) => {
+    const form = c.get('form');
+    const config = pingPostOf(form);
+    const ip = clientIp(c.req.raw);
+    await enforceRateLimit(c.env, form, ip);
+    const parsed = postRequestSchema.safeParse(c.get('body'));
+    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
+    const { fields, consent } = checkSubmission(form, parsed.data);
+
+    const session = await loadSession(c.env.DB, c.req.param('sessionId'));
+    if (!session || session.formId !== form.id) throw new ApiError('session_not_found', 'No such offers session');
+    if (await sessionUsed(c.env.DB, session.id)) {
+      throw new ApiError('session_used', 'These offers were already answered');
+    }
+    const chosen = [...new Set(parsed.data.offerIds)];
+    const unknown = chosen.filter((id) => !session.offers.some((o) => o.offerId === id));
+    if (unknown.length > 0) {
+      throw validationFailed([
+        { path: 'offerIds', rule: 'option', message: `Not an offer of this session: ${unknown.join(', ')}` },
+      ]);
+    }
+    if (chosen.length === 0 && !config.allowNoOffer) {
+      throw validationFailed([{ path: 'offerIds', rule: 'required', message: 'Choose at least one offer' }]);
+    }
+    if (Date.parse(session.expiresAt) <= Date.now()) {
+      throw new ApiError('order_expired', 'The offers expired; fetch them again');
+    }
+    const destination = leadExecDestination(c.env, form);
+    if ((await pingedFieldsHash(fields, destination.options)) !== session.fieldsHash) {
+      throw validationFailed([
+        {
+          path: 'fields',
+          rule: 'invalid',
+          message: 'The answers changed since the offers were fetched; fetch them again',
+        },
+      ]);
+    }
+
+    const now = new Date().toISOString();
+    const lead: CanonicalLead = {
+      id: crypto.randomUUID(),
+      formId: form.id,
+      fields,
+      consent,
+      context: parsed.data.context ?? {},
+      ip,
+      userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
+      createdAt: now,
+    };
+    if (chosen.length > 0) lead.pingPost = { orderId: session.orderId, offerIds: chosen };
+    // With no offer chosen nobody may contact the consumer through LeadExec: only the others deliver.
+    const destinations = form.destinations
+      .map((d, index) => ({ provider: d.provider, index }))
+      .filter((d) => chosen.length > 0 || d.index !== destination.index);
+    const phone = typeof fields.phone === 'string' ? fields.phone : null;
+    const consentRecord = consentRecordStatement(c.env.DB, {
+      leadId: lead.id,
+      sessionId: session.id,
+      orderId: session.orderId,
+      formId: form.id,
+      textsVersion: publicForm(form).textsVersion,
+      consentedAt: now,
+      ip,
+      userAgent: lead.userAgent,
+      pageUrl: lead.context.pageUrl ?? null,
+      phone,
+      offers: session.offers.map((o) => ({
+        offerId: o.offerId,
+        companyName: o.companyName,
+        text: o.tcpa.text,
+        textSha256: o.textSha256,
+        chosen: chosen.includes(o.offerId),
+      })),
+    });
+    let deliveries: Awaited<ReturnType<typeof insertLead>>;
+    try {
+      deliveries = await insertLead(
+        c.env.DB,
+        {
+          lead,
+          idempotencyKey: null,
+          bodyHash: await sha256Hex(JSON.stringify(c.get('body'))),
+          providers: destinations.map((d) => d.provider),
+          destinations: destinations.map((d) => d.index),
+        },
+        [consentRecord],
+      );
+    } catch (error) {
+      if (await sessionUsed(c.env.DB, session.id))
+        throw new ApiError('session_used', 'These offers were already answered');
+      throw error;
+    }
+
+    if (deliveries.length === 0) await refreshLeadStatus(c.env.DB, lead.id);
+    const pingDelivery = deliveries.find((d) => d.destination === destination.index);
+    const others = deliveries.filter((d) => d !== pingDelivery);
+    const outcome = pingDelivery ? await postNow(c.env, lead, pingDelivery.id, destination) : undefined;
+    const queued = [...others];
+    if (pingDelivery && outcome?.result.outcome === 'retryable') queued.push(pingDelivery);
+    await enqueueDeliveries(
+      c.env.DELIVERIES,
+      queued.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: form.id, destination: d.destination })),
+    );
+    const stored = await getLead(c.env.DB, lead.id);
+    const answer: Record<string, unknown> = {
+      leadId: lead.id,
+      status: stored?.status ?? 'accepted',
+      acceptedOffers: outcome?.acceptedOffers ?? [],
+    };
+    if (outcome?.redirectUrl) answer.redirectUrl = outcome.redirectUrl;
+    if (outcome?.transfer) answer.transfer = outcome.transfer;
+    return c.json(answer, queued.length > 0 ? 202 : 200);
+  });

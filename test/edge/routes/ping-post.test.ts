@@ -1,0 +1,236 @@
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it } from 'vitest';
+import { UNCOVERED_ZIP } from '../../../demo/sandbox/leadexec.ts';
+import type { PingResponse } from '../../../shared/ping-post.ts';
+import { admin, PAGE_ORIGIN, relay, testClientIp } from '../helpers.ts';
+import { sandbox } from '../sandbox.ts';
+
+const simulator = sandbox.simulators.leadexec;
+const defaults = { ...simulator.settings };
+afterEach(() => {
+  Object.assign(simulator.settings, defaults);
+});
+
+let people = 0;
+/** A new person each time: the simulator remembers leads and refuses duplicates. */
+function answers(overrides: Record<string, string> = {}) {
+  people += 1;
+  return {
+    zip: '94107',
+    ownsHome: 'Yes',
+    electricBill: '101-200',
+    firstName: 'Ada',
+    lastName: `Lovelace${people}`,
+    email: `ada.${people}.${Date.now()}@example.com`,
+    phone: `(415) 555-${String(1000 + ((Date.now() + people) % 9000)).padStart(4, '0')}`,
+    address: '1 Market St',
+    city: 'San Francisco',
+    state: 'CA',
+    ...overrides,
+  };
+}
+
+function post(path: string, body: unknown) {
+  return relay(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, 'cf-connecting-ip': testClientIp() },
+    body: JSON.stringify(body),
+  });
+}
+
+async function ping(fields = answers()) {
+  const response = await post('/v1/forms/demo-leadexec/ping', { fields, context: { pageUrl: `${PAGE_ORIGIN}/solar` } });
+  return { response, body: (await response.json()) as PingResponse, fields };
+}
+
+function leadExecRequests(path: string) {
+  return sandbox.state.receivedBy('leadexec').filter((r) => r.path === `/leadexec${path}`);
+}
+
+async function sha256(text: string) {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+describe('POST /v1/forms/:formId/ping', () => {
+  it('answers two offers with their consent texts and a session, never the order id', async () => {
+    const { response, body } = await ping();
+    expect(response.status).toBe(200);
+    expect(body.willAccept).toBe(true);
+    expect(body.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.offers).toHaveLength(2);
+    expect(body.offers[0]?.tcpa.text).toContain('Sunrise Solar Co may call and text me');
+    const sent = JSON.parse(leadExecRequests('/v2/insert/ping')[0]?.body ?? '{}');
+    // Only the ping fields go out: no name, email or phone before the consumer consents.
+    expect(sent.leads[0].fields).toEqual({ Zip: '94107', State: 'CA', HomeOwner: 'Yes', ElectricBill: '101-200' });
+    const answered = JSON.stringify(body);
+    const session = await env.DB.prepare('SELECT order_id FROM ping_sessions WHERE id = ?')
+      .bind(body.sessionId)
+      .first<{ order_id: string }>();
+    expect(session?.order_id).toBeTruthy();
+    expect(answered).not.toContain(session?.order_id);
+  });
+
+  it('answers no offers with the form’s fallback for a ZIP nobody covers', async () => {
+    const { body } = await ping(answers({ zip: UNCOVERED_ZIP }));
+    expect(body).toMatchObject({ willAccept: false, offers: [], fallback: 'no_match' });
+  });
+
+  it('falls back when LeadExec takes longer than the form’s timeout', async () => {
+    sandbox.state.addFault('leadexec', { fault: { kind: 'hang' }, times: 1 });
+    const started = Date.now();
+    const { body } = await ping();
+    expect(body).toMatchObject({ willAccept: false, fallback: 'no_match' });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses invalid answers before anything reaches LeadExec', async () => {
+    const response = await post('/v1/forms/demo-leadexec/ping', { fields: { zip: '94107' } });
+    expect(response.status).toBe(400);
+    expect(leadExecRequests('/v2/insert/ping')).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/forms/:formId/sessions/:sessionId/post', () => {
+  it('posts the order id and exactly the chosen offer, accepts it, and keeps the consent evidence', async () => {
+    const { body: offers, fields } = await ping();
+    const chosen = offers.offers[1]?.offerId ?? '';
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${offers.sessionId}/post`, {
+      fields,
+      offerIds: [chosen],
+      consent: {},
+      context: { pageUrl: `${PAGE_ORIGIN}/solar` },
+    });
+    expect(response.status).toBe(200);
+    const answer = (await response.json()) as { leadId: string; status: string; acceptedOffers: string[] };
+    expect(answer).toMatchObject({ status: 'delivered', acceptedOffers: [chosen] });
+
+    const session = await env.DB.prepare('SELECT order_id FROM ping_sessions WHERE id = ?')
+      .bind(offers.sessionId)
+      .first<{ order_id: string }>();
+    const inserted = JSON.parse(leadExecRequests('/v2/insert/general')[0]?.body ?? '{}');
+    expect(inserted.leads[0].properties).toMatchObject({
+      orderId: session?.order_id,
+      offerIds: [chosen],
+      reference: answer.leadId,
+    });
+    const accepts = sandbox.state.receivedBy('leadexec').filter((r) => r.method === 'PUT');
+    expect(accepts.map((r) => r.path)).toEqual([expect.stringMatching(new RegExp(`/offers/${chosen}/accept$`))]);
+
+    const lead = (await (await admin(`/leads/${answer.leadId}`)).json()) as {
+      consentRecord: {
+        phone: string;
+        pageUrl: string;
+        offers: { offerId: string; text: string; textSha256: string; chosen: boolean }[];
+      };
+    };
+    const record = lead.consentRecord;
+    expect(record.phone).toMatch(/^\+1415555\d{4}$/);
+    expect(record.pageUrl).toBe(`${PAGE_ORIGIN}/solar`);
+    expect(record.offers.map((o) => o.chosen)).toEqual([false, true]);
+    for (const [i, shown] of offers.offers.entries()) {
+      expect(record.offers[i]?.text).toBe(shown.tcpa.text);
+      expect(record.offers[i]?.textSha256).toBe(await sha256(shown.tcpa.text));
+    }
+  });
+
+  it('refuses a forged offer id with 400 naming offerIds, and nothing reaches LeadExec', async () => {
+    const { body, fields } = await ping();
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      fields,
+      offerIds: ['forged-offer'],
+      consent: {},
+    });
+    expect(response.status).toBe(400);
+    const error = ((await response.json()) as { error: { issues: { path: string }[] } }).error;
+    expect(error.issues[0]?.path).toBe('offerIds');
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
+  });
+
+  it('refuses a session posted twice with 409', async () => {
+    const { body, fields } = await ping();
+    const request = { fields, offerIds: [body.offers[0]?.offerId], consent: {} };
+    expect((await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, request)).status).toBe(200);
+    const again = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, request);
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('session_used');
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(1);
+  });
+
+  it('refuses an expired order with 410 order_expired', async () => {
+    const { body, fields } = await ping();
+    await env.DB.prepare('UPDATE ping_sessions SET expires_at = ? WHERE id = ?')
+      .bind(new Date(Date.now() - 1000).toISOString(), body.sessionId)
+      .run();
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      fields,
+      offerIds: [body.offers[0]?.offerId],
+      consent: {},
+    });
+    expect(response.status).toBe(410);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('order_expired');
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
+  });
+
+  it('refuses a session from another form with 404 session_not_found', async () => {
+    const { body, fields } = await ping();
+    await env.DB.prepare("UPDATE ping_sessions SET form_id = 'demo-other' WHERE id = ?").bind(body.sessionId).run();
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      fields,
+      offerIds: [body.offers[0]?.offerId],
+      consent: {},
+    });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('session_not_found');
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
+  });
+
+  it('refuses answers that changed since the ping', async () => {
+    const { body, fields } = await ping();
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      fields: { ...fields, zip: '10001' },
+      offerIds: [body.offers[0]?.offerId],
+      consent: {},
+    });
+    expect(response.status).toBe(400);
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
+  });
+
+  it('stores the lead and queues it when LeadExec fails after the consumer consented', async () => {
+    const { body, fields } = await ping();
+    sandbox.state.addFault('leadexec', { fault: { kind: 'status', status: 503 }, times: 1 });
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      fields,
+      offerIds: [body.offers[0]?.offerId],
+      consent: {},
+    });
+    expect(response.status).toBe(202);
+    const { leadId } = (await response.json()) as { leadId: string };
+    const lead = (await (await admin(`/leads/${leadId}`)).json()) as {
+      deliveries: { status: string; attempts: number }[];
+    };
+    expect(lead.deliveries[0]?.attempts).toBeGreaterThanOrEqual(1);
+    expect(['retrying', 'delivered']).toContain(lead.deliveries[0]?.status);
+  });
+
+  it('keeps a consumer’s explicit “none of these” without posting to LeadExec', async () => {
+    const { body, fields } = await ping();
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      fields,
+      offerIds: [],
+      consent: {},
+    });
+    expect(response.status).toBe(200);
+    const { leadId } = (await response.json()) as { leadId: string };
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
+    const lead = (await (await admin(`/leads/${leadId}`)).json()) as {
+      consentRecord: { offers: { chosen: boolean }[] };
+    };
+    expect(lead.consentRecord.offers.every((o) => !o.chosen)).toBe(true);
+  });
+
+  it('answers 404 for a form without ping/post', async () => {
+    const response = await post('/v1/forms/demo-takepayments/ping', { fields: {} });
+    expect(response.status).toBe(404);
+  });
+});
