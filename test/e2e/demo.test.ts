@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -112,6 +113,76 @@ describe('the demo page', () => {
         return all.map((r) => JSON.parse(r.body)).find((b) => b.Email === 'grace@example.com');
       }, 'the partner lead at the sandbox');
       expect(received).toMatchObject({ FirstName: 'Grace', LastName: 'Hopper' });
+    } finally {
+      await page.close();
+      partner.close();
+    }
+  });
+
+  it('runs LeadExec ping → offers → consent → post on a partner page', async () => {
+    const partner = createServer((_, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<!doctype html><html lang="en"><head><title>Solar</title></head><body>
+        <main><script src="${demo.relay}/widget.js" data-form="demo-leadexec" data-redirect="never" async></script></main>
+      </body></html>`);
+    });
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    const email = `ada.${Date.now()}@example.com`;
+    try {
+      await page.goto(`http://127.0.0.1:${(partner.address() as AddressInfo).port}/`);
+      await page.getByLabel('ZIP code').fill('94107');
+      await page.getByLabel('Do you own your home?').selectOption('Yes');
+      await page.getByLabel('Average monthly electric bill').selectOption('101-200');
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByLabel('First name').fill('Ada');
+      await page.getByLabel('Last name').fill('Lovelace');
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Phone').fill(`(415) 555-${String(Date.now() % 10_000).padStart(4, '0')}`);
+      await page.getByLabel('Street address').fill('1 Market St');
+      await page.getByLabel('City').fill('San Francisco');
+      await page.getByLabel('State').selectOption('CA');
+      await page.getByRole('button', { name: 'See my solar quotes' }).click();
+
+      // The offers and their consent texts are in the page's own DOM, where TrustedForm reads them.
+      const consents = page.locator('lead-capture > .lc-offers [data-tf-element-role="consent-language"]');
+      await expect.poll(() => consents.count()).toBe(2);
+      const shownText = (await consents.nth(1).textContent()) ?? '';
+      expect(shownText).toContain('Brightside Home Energy');
+      const submit = page.locator('lead-capture > .lc-offers [data-tf-element-role="submit"]');
+      expect(await submit.isDisabled()).toBe(true);
+      await page.locator('lead-capture > .lc-offers .lc-offer input[type="checkbox"]').nth(1).check();
+      await submit.click();
+      await page.getByText('The installers you chose will be in touch shortly').waitFor();
+
+      const received = (await (await fetch(`${demo.sandbox}/_sandbox/received?provider=leadexec`)).json()) as {
+        method: string;
+        path: string;
+        body: string;
+      }[];
+      const posted = received
+        .filter((r) => r.path.endsWith('/v2/insert/general'))
+        .map((r) => JSON.parse(r.body))
+        .find((b) => b.leads[0].fields.Email === email);
+      expect(posted.leads[0].properties.orderId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(posted.leads[0].properties.offerIds).toHaveLength(1);
+      const chosen = posted.leads[0].properties.offerIds[0] as string;
+      expect(chosen).toMatch(/-b002$/);
+      expect(received.some((r) => r.method === 'PUT' && r.path.endsWith(`/offers/${chosen}/accept`))).toBe(true);
+
+      const leadId = posted.leads[0].properties.reference as string;
+      const lead = (await (
+        await fetch(`${demo.relay}/v1/admin/leads/${leadId}`, {
+          headers: { authorization: `Bearer ${SANDBOX_SECRETS.ADMIN_TOKEN}` },
+        })
+      ).json()) as { consentRecord: { offers: { text: string; textSha256: string; chosen: boolean }[] } };
+      const record = lead.consentRecord.offers[1];
+      expect(record?.chosen).toBe(true);
+      expect(shownText).toContain(record?.text.slice(0, 60));
+      const digest = createHash('sha256')
+        .update(record?.text ?? '')
+        .digest('hex');
+      expect(record?.textSha256).toBe(digest);
     } finally {
       await page.close();
       partner.close();
