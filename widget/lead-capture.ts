@@ -24,6 +24,7 @@ import { formScreen } from './screens/form-screen.ts';
 import { offersScreen } from './screens/offers-screen.ts';
 import { loadFailedScreen, loadingScreen, noMatchScreen, successScreen } from './screens/status-screen.ts';
 import { styles } from './styles.ts';
+import { loadTurnstile, type TurnstileApi } from './turnstile.ts';
 
 type Phase = 'loading' | 'load-error' | 'form' | 'sending' | 'offers' | 'no-match' | 'success';
 
@@ -59,6 +60,7 @@ const GTM_EVENTS: Record<string, string> = {
  * @event lead-error - Loading or submitting failed. `detail: { code, message }`
  * @event lead-offers - A ping returned offers to choose from. `detail: { offers }`
  * @event lead-offer-accept - The consumer chose offers and the post is on its way. `detail: { offerIds }`
+ * @slot turnstile - Filled by the element itself with Cloudflare Turnstile when the form has a site key.
  * @slot offers - Filled by the element itself with the offers and their consent texts, in light DOM
  * so consent-capture scripts (TrustedForm, Jornaya) can read them.
  * With `datalayer`, submit, success and error are also pushed to `window.dataLayer` as
@@ -146,6 +148,7 @@ export class LeadCapture extends LitElement {
   private idempotencyKey: string | undefined;
   private loadController: AbortController | undefined;
   private transfer: PostResponse['transfer'];
+  private turnstile: { api: TurnstileApi; widgetId: string | undefined; token: string | undefined } | undefined;
   /** The light-DOM home of the offers block (see screens/offers-screen.ts for why it is not shadow). */
   private offersHost: HTMLElement | undefined;
 
@@ -218,7 +221,33 @@ export class LeadCapture extends LitElement {
     this.idempotencyKey = draft?.idempotencyKey;
     this.phase = 'form';
     this.renderedAt = Date.now();
+    if (form.turnstileSiteKey) void this.mountTurnstile(form.turnstileSiteKey);
     this.dispatchEvent(new LeadReadyEvent({ formId: form.id }));
+  }
+
+  private async mountTurnstile(siteKey: string): Promise<void> {
+    const host = document.createElement('div');
+    host.slot = 'turnstile';
+    this.append(host);
+    try {
+      const api = await loadTurnstile();
+      const state: NonNullable<typeof this.turnstile> = { api, widgetId: undefined, token: undefined };
+      this.turnstile = state;
+      state.widgetId = api.render(host, {
+        sitekey: siteKey,
+        callback: (token) => {
+          state.token = token;
+        },
+        'expired-callback': () => {
+          state.token = undefined;
+        },
+        'error-callback': () => {
+          state.token = undefined;
+        },
+      });
+    } catch {
+      // Without the script the relay answers bot_check_failed, which the consumer sees as an error.
+    }
   }
 
   private persist(): void {
@@ -348,6 +377,12 @@ export class LeadCapture extends LitElement {
       context: { ...captureContext(location, document.referrer), renderedAt: this.renderedAt, locale: this.locale },
     };
     if (this.honeypot) submission.website = this.honeypot;
+    if (this.turnstile?.token) {
+      submission.turnstileToken = this.turnstile.token;
+      // A token is good once: the next attempt needs a fresh one.
+      this.turnstile.token = undefined;
+      this.turnstile.api.reset(this.turnstile.widgetId);
+    }
     return submission;
   }
 

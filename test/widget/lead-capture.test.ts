@@ -220,3 +220,40 @@ describe('<lead-capture datalayer>', () => {
     expect((window as { dataLayer?: unknown[] }).dataLayer).to.equal(undefined);
   });
 });
+
+describe('<lead-capture> with a Turnstile site key', () => {
+  afterEach(() => {
+    delete (window as { turnstile?: unknown }).turnstile;
+  });
+
+  it('renders Turnstile into its slot and sends its token once', async () => {
+    const rendered: { sitekey: string }[] = [];
+    let resets = 0;
+    (window as { turnstile?: unknown }).turnstile = {
+      render(container: HTMLElement, options: { sitekey: string; callback: (t: string) => void }) {
+        expect(container.slot).to.equal('turnstile');
+        rendered.push(options);
+        options.callback('token-1');
+        return 'widget-1';
+      },
+      reset(id: string) {
+        expect(id).to.equal('widget-1');
+        resets += 1;
+      },
+    };
+    stub = stubRelay({ ...quoteForm, turnstileSiteKey: '1x00000000000000000000AA' });
+    const wrapper = await fixture<HTMLDivElement>(
+      '<div><lead-capture form="quote" relay="http://relay.test"></lead-capture></div>',
+    );
+    const element = wrapper.querySelector('lead-capture') as LeadCapture;
+    await waitUntil(() => rendered.length === 1, 'Turnstile renders');
+    expect(rendered[0]?.sitekey).to.equal('1x00000000000000000000AA');
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    await success;
+    const post = stub.calls.find((c) => c.method === 'POST');
+    const body = post?.body as { turnstileToken?: string } | undefined;
+    expect(body?.turnstileToken).to.equal('token-1');
+    expect(resets).to.equal(1);
+  });
+});

@@ -79,6 +79,7 @@ export function formScreen(p: FormScreenProps): TemplateResult {
       <input id="lc-website" name="website" tabindex="-1" autocomplete="off" @input=${(e: Event) =>
         p.onHoneypot((e.target as HTMLInputElement).value)} />
     </div>
+    ${last ? html`<slot name="turnstile"></slot>` : nothing}
     <p class="visually-hidden" role="status" aria-live="polite">${p.announcement}</p>
     <div class="actions" part="actions">
       ${step > 0 ? html`<button type="button" class="secondary" part="button back" @click=${p.onBack}>${strings.back}</button>` : nothing}
