@@ -3,7 +3,7 @@
  * relay (allowed origins, destinations with provider options, limits). Checked when the relay
  * starts; a mistake names its path and rule rather than failing on the first lead.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { consentDefinitionSchema, fieldDefinitionSchema, stepDefinitionSchema } from '../../shared/form.ts';
 import { PING_FALLBACKS } from '../../shared/ping-post.ts';
 import { adapters } from '../providers/registry.ts';

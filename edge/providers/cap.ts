@@ -15,7 +15,7 @@
  *   false` on any status, 400 and 401 are rejected with CAP's `messages`; an unreadable 2xx is
  *   retried, since we cannot tell whether the enquiry was taken.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
 import { type CanonicalLead, defineAdapter } from './types.ts';
 

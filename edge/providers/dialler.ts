@@ -15,7 +15,7 @@
  * - The document shows no answer for a wrong key; 401 and 403 are read as a refused key.
  * Test mode (`"test": "true"`) and cancel are extra operations, exported below.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { callProvider, excerpt, type ProviderReply, parseJson, retryableReply } from './http.ts';
 import { type CanonicalLead, type DeliveryResult, defineAdapter, type ProviderContext } from './types.ts';
 

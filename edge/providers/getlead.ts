@@ -17,7 +17,7 @@
  *   each follow-up's result is written into the delivered result's response text.
  * Getlead returns no id, so the reference of a delivered lead is our lead id.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
 import { type CanonicalLead, type DeliveryResult, defineAdapter, type ProviderContext } from './types.ts';
 

@@ -55,7 +55,7 @@
  * - `returnURL` comes only from configuration, never from a lead or a client.
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { callProvider, excerpt, type ProviderReply, parseJson, retryableReply } from './http.ts';
 import { type CanonicalLead, type DeliveryResult, defineAdapter, type ProviderContext } from './types.ts';
 

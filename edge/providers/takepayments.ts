@@ -5,7 +5,7 @@
  * 401 means the key is wrong (rejected: trying again will not fix it).
  * `ExistigCustomerReferenceNumber` is spelled as the document spells it, on purpose.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
 import { type CanonicalLead, defineAdapter } from './types.ts';
 

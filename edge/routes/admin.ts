@@ -4,7 +4,7 @@
  * of a delivered lead (its request status), and cancelling a lead at its dialler destinations.
  */
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toApiIssues } from '../../shared/errors.ts';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
 import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
