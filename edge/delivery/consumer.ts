@@ -9,6 +9,9 @@ import type { DeliveryMessage } from './queue.ts';
 import { backoffSeconds, deliverySettings } from './settings.ts';
 import { getDelivery, getLead, recordAttempt, refreshLeadStatus, setDeliveryStatus } from './store.ts';
 
+/** Cloudflare Queues delays a retry by at most 12 hours; a longer Retry-After waits that long. */
+const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
+
 export type DeliveryAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number } | { kind: 'dead-letter' };
 
 async function attemptDelivery(env: Env, message: DeliveryMessage, lead: CanonicalLead, timeoutMs: number) {
@@ -38,10 +41,15 @@ async function attemptDelivery(env: Env, message: DeliveryMessage, lead: Canonic
 export async function deliverMessage(env: Env, message: DeliveryMessage): Promise<DeliveryAction> {
   const delivery = await getDelivery(env.DB, message.deliveryId);
   if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return { kind: 'ack' };
+  const settings = deliverySettings(env);
+  // Its last attempt is spent and recorded, but the message came back (its dead-lettering failed,
+  // or the queue delivered it twice): it goes to the dead-letter queue, not to the provider again.
+  if (delivery.status === 'failed' && delivery.attempts - delivery.replay_from >= settings.maxAttempts) {
+    return { kind: 'dead-letter' };
+  }
   const stored = await getLead(env.DB, message.leadId);
   if (!stored) return { kind: 'ack' };
 
-  const settings = deliverySettings(env);
   const attempt = delivery.attempts + 1;
   const { result, startedAt, durationMs } = await attemptDelivery(env, message, stored.lead, settings.timeoutMs);
   const lastChance = attempt - delivery.replay_from >= settings.maxAttempts;
@@ -65,7 +73,8 @@ export async function deliverMessage(env: Env, message: DeliveryMessage): Promis
   if (result.outcome !== 'retryable') return { kind: 'ack' };
   if (lastChance) return { kind: 'dead-letter' };
   const backoff = backoffSeconds(attempt, settings.backoffBaseSeconds);
-  return { kind: 'retry', delaySeconds: Math.max(backoff, result.retryAfterSeconds ?? 0) };
+  const delaySeconds = Math.min(Math.max(backoff, result.retryAfterSeconds ?? 0), MAX_QUEUE_DELAY_SECONDS);
+  return { kind: 'retry', delaySeconds };
 }
 
 export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
