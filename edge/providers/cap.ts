@@ -17,7 +17,7 @@
  */
 import * as z from 'zod';
 import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
-import { type CanonicalLead, defineAdapter } from './types.ts';
+import { type CanonicalLead, defineAdapter, fieldText } from './types.ts';
 
 const ENQUIRY_TYPES = [
   'Test Drive',
@@ -67,11 +67,6 @@ const capAnswerSchema = z.object({
     .nullish(),
 });
 
-function fieldText(lead: CanonicalLead, name: string): string | null {
-  const value = lead.fields[name];
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
 /** ISO 8601, UTC, to the second: `2026-11-23T10:20:59Z`. */
 function toSecondUtc(iso: string): string {
   return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -94,14 +89,14 @@ function buildCapBody(lead: CanonicalLead, options: CapOptions) {
       enquirySource: { acquisitionChannel: lead.context.utm_source || options.acquisitionChannel },
     },
     contactDetail: {
-      firstName: fieldText(lead, map.firstName),
-      lastName: fieldText(lead, map.lastName),
-      emailAddress: fieldText(lead, map.emailAddress),
-      phoneNumber: fieldText(lead, map.phoneNumber),
-      address: { postcode: fieldText(lead, map.postcode) },
+      firstName: fieldText(lead, map.firstName) ?? null,
+      lastName: fieldText(lead, map.lastName) ?? null,
+      emailAddress: fieldText(lead, map.emailAddress) ?? null,
+      phoneNumber: fieldText(lead, map.phoneNumber) ?? null,
+      address: { postcode: fieldText(lead, map.postcode) ?? null },
     },
     optInConsents: { PhoneCall: optIn('PhoneCall'), Post: optIn('Post'), Email: optIn('Email'), Sms: optIn('Sms') },
-    vehicle: { name: fieldText(lead, options.vehicleField) },
+    vehicle: { name: fieldText(lead, options.vehicleField) ?? null },
   };
 }
 

@@ -17,7 +17,7 @@
  */
 import * as z from 'zod';
 import { callProvider, excerpt, type ProviderReply, parseJson, retryableReply } from './http.ts';
-import { type CanonicalLead, type DeliveryResult, defineAdapter, type ProviderContext } from './types.ts';
+import { type CanonicalLead, type DeliveryResult, defineAdapter, fieldText, type ProviderContext } from './types.ts';
 
 const DIALLER_FIELDS = ['email', 'first_name', 'surname', 'mobile', 'other_phone'] as const;
 type DiallerField = (typeof DIALLER_FIELDS)[number];
@@ -60,11 +60,6 @@ const UNAUTHORISED = 'Unauthorised: the key was refused';
 /** `+447840258823` → `07840258823`, the form the document's example sends. */
 function toUkNational(phone: string): string {
   return phone.startsWith('+44') ? `0${phone.slice(3)}` : phone;
-}
-
-function fieldText(lead: CanonicalLead, name: string): string | undefined {
-  const value = lead.fields[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 function fieldMapOf(options: DiallerOptions): Record<DiallerField, string> {

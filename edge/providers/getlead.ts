@@ -19,7 +19,7 @@
  */
 import * as z from 'zod';
 import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
-import { type CanonicalLead, type DeliveryResult, defineAdapter, type ProviderContext } from './types.ts';
+import { type CanonicalLead, type DeliveryResult, defineAdapter, fieldText, type ProviderContext } from './types.ts';
 
 const MAPPED_FIELDS = ['email', 'mobileno', 'feedback', 'company_name', 'date_of_birth', 'purpose'] as const;
 type MappedField = (typeof MAPPED_FIELDS)[number];
@@ -125,12 +125,6 @@ export function splitE164(phone: string): { countrycode: string; mobile: string 
   const digits = phone.replace(/\D/g, '');
   const length = /^[17]/.test(digits) ? 1 : TWO_DIGIT_CALLING_CODES.has(digits.slice(0, 2)) ? 2 : 3;
   return { countrycode: digits.slice(0, length), mobile: digits.slice(length) };
-}
-
-function fieldText(lead: CanonicalLead, name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  const value = lead.fields[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** Who the lead is, as every Getlead endpoint identifies them. */

@@ -57,7 +57,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import * as z from 'zod';
 import { callProvider, excerpt, type ProviderReply, parseJson, retryableReply } from './http.ts';
-import { type CanonicalLead, type DeliveryResult, defineAdapter, type ProviderContext } from './types.ts';
+import { type CanonicalLead, type DeliveryResult, defineAdapter, fieldText, type ProviderContext } from './types.ts';
 
 /** The ten `responseType` values the document lists. */
 export const RESPONSE_TYPES = [
@@ -690,20 +690,15 @@ export function requestIdOf(response: string): string | undefined {
   return match?.[1];
 }
 
-function formText(lead: CanonicalLead, name: string): string | undefined {
-  const value = lead.fields[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
 function callDetailsOf(lead: CanonicalLead, options: LeadExecOptions): CallDetails {
   const details: CallDetails = {
     ivrNumber: options.ivrNumber ?? 0,
-    callDuration: Number(formText(lead, CALL_FIELDS.callDuration) ?? 0),
-    callResult: formText(lead, CALL_FIELDS.callResult) ?? '',
+    callDuration: Number(fieldText(lead, CALL_FIELDS.callDuration) ?? 0),
+    callResult: fieldText(lead, CALL_FIELDS.callResult) ?? '',
   };
-  const callDate = formText(lead, CALL_FIELDS.callDate);
+  const callDate = fieldText(lead, CALL_FIELDS.callDate);
   if (callDate) details.callDate = callDate;
-  const recordingUrl = formText(lead, CALL_FIELDS.recordingUrl);
+  const recordingUrl = fieldText(lead, CALL_FIELDS.recordingUrl);
   if (recordingUrl) details.recordingUrl = recordingUrl;
   return details;
 }

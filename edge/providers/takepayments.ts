@@ -7,7 +7,7 @@
  */
 import * as z from 'zod';
 import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
-import { type CanonicalLead, defineAdapter } from './types.ts';
+import { type CanonicalLead, defineAdapter, fieldText } from './types.ts';
 
 const SHORT = 200;
 const LONG = 2000;
@@ -62,12 +62,6 @@ export const takePaymentsOptionsSchema = z.strictObject({
     .default({}),
 });
 export type TakePaymentsOptions = z.infer<typeof takePaymentsOptionsSchema>;
-
-function fieldText(lead: CanonicalLead, name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  const value = lead.fields[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
 /** The request body, exactly as the document shows it; no field over its max length. */
 export function buildTakePaymentsBody(lead: CanonicalLead, options: TakePaymentsOptions, apiKey: string) {

@@ -20,6 +20,13 @@ export interface CanonicalLead {
   pingPost?: { orderId: string; offerIds: string[] };
 }
 
+/** A form field's text answer, or undefined when the field was not answered (or is a checkbox). */
+export function fieldText(lead: CanonicalLead, name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const value = lead.fields[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
 export type DeliveryResult =
   | { outcome: 'delivered'; reference: string | null; httpStatus: number; response: string }
   | { outcome: 'rejected'; reason: string; httpStatus: number | null; response: string }
