@@ -11,12 +11,15 @@ export const DEFAULT_MAX_LENGTH = 200;
 const TEXTAREA_MAX_LENGTH = 2000;
 
 /**
- * Control characters (CR and LF above all: they could reach a header or a query string) and the
- * bidirectional overrides that make text read differently from what is stored. A text area may
- * keep its line breaks and tabs.
+ * Control characters (CR and LF above all: they could reach a header or a query string), the
+ * Unicode line and paragraph separators, the bidirectional overrides that make text read
+ * differently from what is stored, the invisible zero-width space, word joiner and BOM (a name that
+ * looks like another, or blank but "given"), and lone surrogates (not text: no encoding can carry
+ * them to a provider). The zero-width (non-)joiners stay: Persian, Indic scripts and emoji need
+ * them. A text area may keep its line breaks and tabs.
  */
-const SINGLE_LINE = /^[^\p{Cc}\u202a-\u202e\u2066-\u2069]*$/u;
-const MULTI_LINE = /^(?:[^\p{Cc}\u202a-\u202e\u2066-\u2069]|[\t\n\r])*$/u;
+const SINGLE_LINE = /^[^\p{Cc}\p{Cs}\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$/u;
+const MULTI_LINE = /^(?:[^\p{Cc}\p{Cs}\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\t\n\r])*$/u;
 
 function stringSchema(field: FieldDefinition) {
   const max = field.maxLength ?? (field.type === 'textarea' ? TEXTAREA_MAX_LENGTH : DEFAULT_MAX_LENGTH);

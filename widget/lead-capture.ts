@@ -5,7 +5,7 @@ import { html, LitElement, type PropertyValues, render, type TemplateResult } fr
 import { issueRule } from '../shared/errors.ts';
 import { buildFieldSchema, withoutBlanks } from '../shared/fields.ts';
 import type { PublicForm } from '../shared/form.ts';
-import type { LeadSubmission } from '../shared/lead.ts';
+import type { LeadContext, LeadSubmission } from '../shared/lead.ts';
 import type { Offer, PingRequest, PostRequest, PostResponse } from '../shared/ping-post.ts';
 import { clearDraft, loadDraft, saveDraft } from './draft.ts';
 import {
@@ -370,16 +370,20 @@ export class LeadCapture extends LitElement {
     else await this.sendLead(form);
   };
 
+  private leadContext(): LeadContext {
+    return { ...captureContext(location, document.referrer), renderedAt: this.renderedAt, locale: this.locale };
+  }
+
+  /** The lead as the relay takes it; spends the Turnstile token, which is good once. */
   private submission(form: PublicForm): LeadSubmission {
     const submission: LeadSubmission = {
       fields: this.normalisedValues(form),
       consent: this.consent,
-      context: { ...captureContext(location, document.referrer), renderedAt: this.renderedAt, locale: this.locale },
+      context: this.leadContext(),
     };
     if (this.honeypot) submission.website = this.honeypot;
     if (this.turnstile?.token) {
       submission.turnstileToken = this.turnstile.token;
-      // A token is good once: the next attempt needs a fresh one.
       this.turnstile.token = undefined;
       this.turnstile.api.reset(this.turnstile.widgetId);
     }
@@ -396,9 +400,7 @@ export class LeadCapture extends LitElement {
 
   /** Asks the relay for offers; with none to show, the form's fallback decides what happens. */
   private async ping(form: PublicForm, notice: string): Promise<void> {
-    const { fields, context } = this.submission(form);
-    const request: PingRequest = { fields };
-    if (context) request.context = context;
+    const request: PingRequest = { fields: this.normalisedValues(form), context: this.leadContext() };
     const result = await pingOffers(this.relayOrigin, form.id, request);
     if (!result.ok) return this.fail(result.error);
     const { offers, sessionId, willAccept, fallback } = result.value;
@@ -434,9 +436,12 @@ export class LeadCapture extends LitElement {
     const offerIds = [...offers.chosen];
     this.offers = { ...offers, sending: true };
     this.dispatchEvent(new LeadOfferAcceptEvent({ offerIds }));
-    const { fields, consent, context } = this.submission(form);
-    const request: PostRequest = { fields, offerIds, consent: consent ?? {} };
-    if (context) request.context = context;
+    const request: PostRequest = {
+      fields: this.normalisedValues(form),
+      offerIds,
+      consent: this.consent,
+      context: this.leadContext(),
+    };
     const result = await postOffers(this.relayOrigin, form.id, offers.sessionId, request);
     if (result.ok) {
       const { leadId, redirectUrl, transfer } = result.value;

@@ -79,6 +79,14 @@ export const formConfigSchema = z
         message: 'ping/post needs a leadexec destination with pingPost: true',
       });
     }
+    if (form.pingPost && form.turnstileSiteKey) {
+      // The ping and post requests carry no Turnstile token: the form would look protected and not be.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['turnstileSiteKey'],
+        message: 'Turnstile is verified on POST /leads only, not on ping/post',
+      });
+    }
     const names = new Set(form.fields.map((f) => f.name));
     form.fields.forEach((field, i) => {
       if (form.fields.findIndex((f) => f.name === field.name) !== i) {

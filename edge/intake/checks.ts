@@ -1,13 +1,14 @@
 /**
  * @module What every route that takes a lead checks, in the same way: the answers against the
- * form's schema, its consents, the client's rate limit. The client's address is Cloudflare's
- * `CF-Connecting-IP`, never a header the client could set.
+ * form's schema, its consents, the client's rate limit, the form's bot defences. The client's
+ * address is Cloudflare's `CF-Connecting-IP`, never a header the client could set.
  */
 import { type ApiIssue, toApiIssues } from '../../shared/errors.ts';
 import { buildFieldsSchema, withoutBlanks } from '../../shared/fields.ts';
 import { ApiError } from '../errors.ts';
 import type { FormConfig } from '../forms/schema.ts';
 import { checkRateLimit } from '../security/rate-limiter.ts';
+import { verifyTurnstile } from '../security/turnstile.ts';
 
 const fieldSchemas = new WeakMap<FormConfig, ReturnType<typeof buildFieldsSchema>>();
 function fieldsSchemaOf(form: FormConfig) {
@@ -61,4 +62,39 @@ export async function enforceRateLimit(env: Env, form: FormConfig, ip: string | 
       headers: { 'Retry-After': String(limit.retryAfterSeconds) },
     });
   }
+}
+
+export interface BotEvidence {
+  /** When the widget rendered the form (ms since epoch), if the client said. */
+  renderedAt: number | undefined;
+  turnstileToken: string | undefined;
+  ip: string | null;
+  /** The caller's Origin, already checked against the form's allow-list. */
+  origin: string | undefined;
+}
+
+/**
+ * The form's bot defences, 403 bot_check_failed when one fails: a submission sent sooner after the
+ * form was rendered than `minSubmitSeconds` (a client that sends no `renderedAt`, such as a
+ * partner's own server, is not refused for that alone), and Turnstile, verified with Cloudflare,
+ * wherever the form has a site key.
+ */
+export async function checkBotDefences(env: Env, form: FormConfig, evidence: BotEvidence): Promise<void> {
+  const { renderedAt, turnstileToken, ip, origin } = evidence;
+  if (form.minSubmitSeconds > 0 && renderedAt !== undefined && Date.now() - renderedAt < form.minSubmitSeconds * 1000) {
+    throw new ApiError('bot_check_failed', 'The form was sent too quickly');
+  }
+  if (!form.turnstileSiteKey) return;
+  const passed =
+    turnstileToken !== undefined &&
+    origin !== undefined &&
+    Boolean(env.TURNSTILE_SECRET) &&
+    (await verifyTurnstile({
+      secret: env.TURNSTILE_SECRET,
+      token: turnstileToken,
+      ip,
+      hostname: new URL(origin).hostname,
+      allowTestingKey: env.ENVIRONMENT === 'development',
+    }));
+  if (!passed) throw new ApiError('bot_check_failed', 'The bot check failed; please try again');
 }

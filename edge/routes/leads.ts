@@ -9,10 +9,16 @@ import { leadSubmissionSchema } from '../../shared/lead.ts';
 import { enqueueDeliveries } from '../delivery/queue.ts';
 import { acceptedBody, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
-import { checkSubmission, clientIp, enforceRateLimit, sha256Hex, validationFailed } from '../intake/checks.ts';
+import {
+  checkBotDefences,
+  checkSubmission,
+  clientIp,
+  enforceRateLimit,
+  sha256Hex,
+  validationFailed,
+} from '../intake/checks.ts';
 import type { CanonicalLead } from '../providers/types.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
-import { verifyTurnstile } from '../security/turnstile.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
 type Variables = FormVariables & JsonBodyVariables;
@@ -53,27 +59,12 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
 
     const { fields, consent } = checkSubmission(form, submission);
 
-    const renderedAt = submission.context?.renderedAt;
-    if (
-      form.minSubmitSeconds > 0 &&
-      renderedAt !== undefined &&
-      Date.now() - renderedAt < form.minSubmitSeconds * 1000
-    ) {
-      throw new ApiError('bot_check_failed', 'The form was sent too quickly');
-    }
-    if (form.turnstileSiteKey) {
-      const origin = c.req.header('origin');
-      const passed =
-        submission.turnstileToken !== undefined &&
-        c.env.TURNSTILE_SECRET !== undefined &&
-        (await verifyTurnstile(
-          c.env.TURNSTILE_SECRET,
-          submission.turnstileToken,
-          ip,
-          origin ? new URL(origin).hostname : null,
-        ));
-      if (!passed) throw new ApiError('bot_check_failed', 'The bot check failed; please try again');
-    }
+    await checkBotDefences(c.env, form, {
+      renderedAt: submission.context?.renderedAt,
+      turnstileToken: submission.turnstileToken,
+      ip,
+      origin: c.req.header('origin'),
+    });
 
     const bodyHash = await sha256Hex(JSON.stringify(c.get('body')));
     if (idempotencyKey) {

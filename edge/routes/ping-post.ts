@@ -20,7 +20,14 @@ import { getLead, insertLead, recordAttempt, refreshLeadStatus } from '../delive
 import { ApiError } from '../errors.ts';
 import { publicForm } from '../forms/index.ts';
 import { type FormConfig, pingDestinationIndex } from '../forms/schema.ts';
-import { checkSubmission, clientIp, enforceRateLimit, sha256Hex, validationFailed } from '../intake/checks.ts';
+import {
+  checkBotDefences,
+  checkSubmission,
+  clientIp,
+  enforceRateLimit,
+  sha256Hex,
+  validationFailed,
+} from '../intake/checks.ts';
 import {
   consentRecordStatement,
   loadSession,
@@ -134,6 +141,13 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     const parsed = pingRequestSchema.safeParse(c.get('body'));
     if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
     const { fields } = checkSubmission(form, { fields: parsed.data.fields });
+    // The ping is the first request that reaches LeadExec, so a bot sent too fast stops here.
+    await checkBotDefences(c.env, form, {
+      renderedAt: parsed.data.context?.renderedAt,
+      turnstileToken: undefined,
+      ip: clientIp(c.req.raw),
+      origin: c.req.header('origin'),
+    });
 
     const destination = leadExecDestination(c.env, form);
     const { resolved, options } = destination;

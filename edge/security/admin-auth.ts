@@ -23,4 +23,6 @@ export const adminAuth = (): MiddlewareHandler<{ Bindings: Env }> => async (c, n
     throw new ApiError('unauthorized', 'Unauthorized');
   }
   await next();
+  // Admin answers hold personal data: no browser or proxy may keep a copy.
+  c.res.headers.set('Cache-Control', 'no-store');
 };
