@@ -257,3 +257,47 @@ describe('<lead-capture> with a Turnstile site key', () => {
     expect(resets).to.equal(1);
   });
 });
+
+describe('<lead-capture> offline', () => {
+  afterEach(() => {
+    delete (navigator as { onLine?: boolean }).onLine;
+  });
+
+  it('waits for the connection, then sends', async () => {
+    const element = await mount();
+    Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
+    await fillAndSend(element);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(stub?.calls.filter((c) => c.method === 'POST')).to.have.length(0);
+    delete (navigator as { onLine?: boolean }).onLine;
+    const success = oneEvent(element, 'lead-success');
+    window.dispatchEvent(new Event('online'));
+    await success;
+    expect(stub?.calls.filter((c) => c.method === 'POST')).to.have.length(1);
+  });
+});
+
+describe('<lead-capture> accessibility on every screen', () => {
+  it('has no axe violations on the second step, in the dark theme', async () => {
+    const element = await mount(undefined, 'theme="dark"');
+    await type(element, 'firstName', 'Ada');
+    await type(element, 'email', 'not-an-email');
+    await expect(element).to.be.accessible();
+    await type(element, 'email', 'ada@example.com');
+    await submit(element);
+    expect($(element, '[part="progress"]').textContent).to.contain('Step 2 of 2');
+    await expect(element).to.be.accessible();
+  });
+
+  it('has no axe violations while loading', async () => {
+    stub = stubRelay(quoteForm);
+    const element = document.createElement('lead-capture');
+    element.setAttribute('relay', 'http://relay.test');
+    element.setAttribute('form', 'quote');
+    document.body.append(element);
+    await element.updateComplete;
+    expect(element.dataset.state).to.equal('loading');
+    await expect(element).to.be.accessible();
+    element.remove();
+  });
+});

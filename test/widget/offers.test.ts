@@ -172,3 +172,37 @@ describe('<lead-capture> with ping/post offers', () => {
     );
   });
 });
+
+describe('<lead-capture> offers, choosing none', () => {
+  it('enables submit once “none of these” is chosen, and posts no offer', async () => {
+    const posts: RelayCall[] = [];
+    const element = await mount({
+      ping: () => Response.json(twoOffers),
+      post: (call) => {
+        posts.push(call);
+        return Response.json({ leadId: 'lead-0', status: 'rejected', acceptedOffers: [] });
+      },
+    });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    const block = offersBlock(element) as HTMLElement;
+    const submit = block.querySelector<HTMLButtonElement>('[data-tf-element-role="submit"]');
+    expect(submit?.disabled).to.equal(true);
+    block.querySelector<HTMLInputElement>('.lc-none input')?.click();
+    await element.updateComplete;
+    expect(submit?.disabled).to.equal(false);
+    submit?.click();
+    await waitUntil(() => posts.length === 1, 'the post is sent');
+    expect(posts[0]?.body).to.deep.include({ offerIds: [] });
+  });
+
+  it('has no axe violations on the no-match screen', async () => {
+    const element = await mount({
+      ping: () => Response.json({ sessionId: '', willAccept: false, expiresAt: '', offers: [], fallback: 'no_match' }),
+      post: () => Response.json({}),
+    });
+    submitForm(element);
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="no-match"]'), 'the no-match screen shows');
+    await expect(element).to.be.accessible();
+  });
+});
