@@ -7,6 +7,8 @@
  *   includes everything workerd does for a lead (JS, the D1 and Durable Object SQLite work, the
  *   queue's storage), which in production runs partly outside the worker's own CPU time; the
  *   one-lead calls also include workerd's HTTP handling of the call.
+ * - the same with D1, the queue and the rate limiter replaced by in-memory stand-ins: the relay's
+ *   own JavaScript alone, which is what Workers bills as CPU (binding calls are I/O there);
  * - the runtime clock around `app.fetch` inside the isolate: wall time, so it includes waiting on
  *   D1, the Durable Object and the queue; in workerd it ticks in whole milliseconds.
  */
@@ -23,6 +25,10 @@ const SINGLES = 300;
 export interface RelayCpu {
   /** Kernel CPU per lead over a 1000-lead batch, ms: each lead from a new address, and 50 per address. */
   batchMean: { fresh: number; shared: number };
+  /** Kernel CPU per lead with D1, the queue and the rate limiter stubbed: the relay's own JS, ms. */
+  jsOnlyMean: number;
+  /** Runtime clock around app.fetch with the bindings stubbed, ms (whole ms). */
+  jsOnly: { p50: number; p99: number };
   /** Kernel CPU per one-lead call, 50 leads per address, ms. */
   single: { p50: number; p99: number };
   /** Runtime clock around app.fetch in the shared batch, ms (whole ms). */
@@ -58,13 +64,14 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
 
       const runtime = pids();
       type Batch = { ms: number[]; statuses: Record<string, number> };
-      const batchOf = async (ips: 'fresh' | 'shared') => {
+      const batchOf = async (ips: 'fresh' | 'shared' | 'stub') => {
         const before = cpuNs(runtime);
         const batch = (await call(`/run?n=${BATCH}&ips=${ips}`)) as Batch;
         return { batch, meanMs: (cpuNs(runtime) - before) / 1e6 / BATCH };
       };
       const fresh = await batchOf('fresh');
       const shared = await batchOf('shared');
+      const stubbed = await batchOf('stub');
 
       const singles: number[] = [];
       for (let i = 0; i < SINGLES; i++) {
@@ -73,11 +80,13 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
         singles.push((cpuNs(runtime) - start) / 1e6);
       }
       const statuses: Record<string, number> = {};
-      for (const [status, count] of [fresh, shared].flatMap((b) => Object.entries(b.batch.statuses))) {
+      for (const [status, count] of [fresh, shared, stubbed].flatMap((b) => Object.entries(b.batch.statuses))) {
         statuses[status] = (statuses[status] ?? 0) + count;
       }
       return {
         batchMean: { fresh: fresh.meanMs, shared: shared.meanMs },
+        jsOnlyMean: stubbed.meanMs,
+        jsOnly: { p50: percentile(stubbed.batch.ms, 50), p99: percentile(stubbed.batch.ms, 99) },
         single: { p50: percentile(singles, 50), p99: percentile(singles, 99) },
         isolate: { p50: percentile(shared.batch.ms, 50), p99: percentile(shared.batch.ms, 99) },
         clockProbeMs,

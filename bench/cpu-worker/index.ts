@@ -1,7 +1,7 @@
 /**
  * Times the relay's intake path (`app.fetch` for `POST /v1/forms/demo-takepayments/leads`: origin
  * check, JSON, rate limit in a Durable Object, zod validation, D1 write, queue send) inside workerd.
- * `GET /run?n=N&ips=fresh|shared` makes N leads in a row, never more than the rate limit allows
+ * `GET /run?n=N&ips=fresh|shared|stub` makes N leads in a row, never more than the rate limit allows
  * from one client IP, and returns each one's time by the runtime clock. `GET /clock` says whether that clock
  * moves during pure computation (workerd may hold it still between I/O, against Spectre timing).
  */
@@ -29,7 +29,30 @@ function nextIp(mode: string): string {
   return `${mode === 'shared' ? 11 : 10}.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`;
 }
 
-async function run(n: number, mode: string, env: unknown, ctx: unknown): Promise<Response> {
+/**
+ * In-memory stand-ins for D1, the queue and the rate limiter (`ips=stub`): what is left is the
+ * relay's own JavaScript, which is what Workers bills as CPU time (binding calls are I/O there).
+ */
+function stubEnv(real: unknown): unknown {
+  const statement = {
+    bind: () => statement,
+    run: async () => ({ success: true, meta: {} }),
+    first: async () => null,
+    all: async () => ({ success: true, results: [] }),
+  };
+  return {
+    ...(real as object),
+    DB: { prepare: () => statement, batch: async (all: unknown[]) => all.map(() => ({ success: true, results: [] })) },
+    DELIVERIES: { send: async () => {}, sendBatch: async () => {} },
+    RATE_LIMITER: {
+      idFromName: (name: string) => name,
+      get: () => ({ hit: async () => ({ allowed: true, retryAfterSeconds: 0 }) }),
+    },
+  };
+}
+
+async function run(n: number, mode: string, realEnv: unknown, ctx: unknown): Promise<Response> {
+  const env = mode === 'stub' ? stubEnv(realEnv) : realEnv;
   const ms: number[] = [];
   const statuses: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
