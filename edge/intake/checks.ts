@@ -36,11 +36,16 @@ export function validationFailed(issues: ApiIssue[]): ApiError {
 }
 
 /** Checks a lead's answers and consents against its form, returning them clean (trimmed, E.164). */
-export function checkSubmission(form: FormConfig, submission: { fields: unknown; consent?: Record<string, boolean> }) {
+export function checkSubmission(
+  form: FormConfig,
+  submission: { fields: unknown; consent?: Record<string, boolean> },
+  { consents = true } = {},
+) {
   const fields = fieldsSchemaOf(form).safeParse(submission.fields);
   const issues = fields.success ? [] : toApiIssues(fields.error.issues, withoutBlanks(submission.fields), ['fields']);
   const consent = submission.consent ?? {};
-  for (const definition of form.consents) {
+  // A ping asks for offers before anyone consents: its form's consents are checked at the post.
+  for (const definition of consents ? form.consents : []) {
     if (definition.required && consent[definition.name] !== true) {
       issues.push({ path: `consent.${definition.name}`, rule: 'required', message: 'This consent is required' });
     }

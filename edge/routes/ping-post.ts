@@ -140,7 +140,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     await enforceRateLimit(c.env, form, clientIp(c.req.raw));
     const parsed = pingRequestSchema.safeParse(c.get('body'));
     if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
-    const { fields } = checkSubmission(form, { fields: parsed.data.fields });
+    const { fields } = checkSubmission(form, { fields: parsed.data.fields }, { consents: false });
     // The ping is the first request that reaches LeadExec, so a bot sent too fast stops here.
     await checkBotDefences(c.env, form, {
       renderedAt: parsed.data.context?.renderedAt,
