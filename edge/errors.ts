@@ -3,7 +3,6 @@
  * into the contract's body. Nothing from a provider or a stack trace reaches a client.
  */
 import type { Context } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import { type ApiErrorBody, type ApiIssue, ERROR_STATUS, type ErrorCode } from '../shared/errors.ts';
 
 export class ApiError extends Error {
@@ -33,21 +32,8 @@ export class ApiError extends Error {
   }
 }
 
-const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
-  400: 'invalid_json',
-  401: 'unauthorized',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
-};
-
 export function errorResponse(error: unknown, c: Context): Response {
   if (error instanceof ApiError) return error.toResponse();
-  if (error instanceof HTTPException) {
-    const code = HTTP_CODES[error.status];
-    if (code) return new ApiError(code, error.message || code).toResponse();
-  }
   console.error(JSON.stringify({ at: 'relay', path: c.req.path, error: String(error) }));
   return new ApiError('internal_error', 'Something went wrong on our side').toResponse();
 }

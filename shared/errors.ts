@@ -14,7 +14,6 @@ export const ERROR_STATUS = {
   lead_not_found: 404,
   session_not_found: 404,
   not_found: 404,
-  method_not_allowed: 405,
   idempotency_conflict: 409,
   session_used: 409,
   /** The lead has no delivered destination at the provider asked about (e.g. LeadExec status). */
@@ -95,8 +94,7 @@ export function issueRule(issue: RawIssue, given: unknown): { rule: IssueRule; l
     case 'invalid_format':
       return { rule: issue.format === 'email' ? 'email' : 'format' };
     case 'invalid_value':
-      // A required checkbox is `literal(true)`: not ticked means not given.
-      return { rule: issue.values.length === 1 && issue.values[0] === true ? 'required' : 'option' };
+      return { rule: 'option' };
     case 'unrecognized_keys':
       return { rule: 'unknown_field' };
     case 'custom': {

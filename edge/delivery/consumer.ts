@@ -7,7 +7,7 @@ import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
 import { ConfigurationError, resolveDestination } from './destination.ts';
 import type { DeliveryMessage } from './queue.ts';
 import { backoffSeconds, deliverySettings } from './settings.ts';
-import { getDelivery, getLead, recordAttempt, refreshLeadStatus, setDeliveryStatus } from './store.ts';
+import { claimAttempt, getDelivery, getLead, recordAttempt, refreshLeadStatus, setDeliveryStatus } from './store.ts';
 
 /** Cloudflare Queues delays a retry by at most 12 hours; a longer Retry-After waits that long. */
 const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
@@ -49,6 +49,8 @@ export async function deliverMessage(env: Env, message: DeliveryMessage): Promis
   }
   const stored = await getLead(env.DB, message.leadId);
   if (!stored) return { kind: 'ack' };
+  // Another message for this delivery (a replay, a redelivery) is on it right now: this one stands down.
+  if (!(await claimAttempt(env.DB, delivery))) return { kind: 'ack' };
 
   const attempt = delivery.attempts + 1;
   const { result, startedAt, durationMs } = await attemptDelivery(env, message, stored.lead, settings.timeoutMs);

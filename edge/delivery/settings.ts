@@ -10,6 +10,7 @@ export interface DeliverySettings {
 }
 
 const MAX_DELAY_SECONDS = 6 * 60 * 60;
+const QUEUE_MAX_ATTEMPTS = 11;
 
 function positive(value: string | undefined, fallback: number): number {
   const n = Number(value);
@@ -18,7 +19,8 @@ function positive(value: string | undefined, fallback: number): number {
 
 export function deliverySettings(env: Env): DeliverySettings {
   return {
-    maxAttempts: positive(env.DELIVERY_MAX_ATTEMPTS, 8),
+    // The queue's own max_retries (wrangler.toml: 10) dead-letters a message after 11 attempts.
+    maxAttempts: Math.min(positive(env.DELIVERY_MAX_ATTEMPTS, 8), QUEUE_MAX_ATTEMPTS),
     backoffBaseSeconds: positive(env.DELIVERY_BACKOFF_SECONDS, 120),
     timeoutMs: positive(env.DELIVERY_TIMEOUT_MS, 10_000),
   };

@@ -172,15 +172,26 @@ export async function listAttempts(db: D1Database, deliveryIdValue: string): Pro
   return results;
 }
 
-/** The lead's status follows from its deliveries: still waiting, all through, some, none. */
-export function leadStatusOf(statuses: readonly DeliveryStatus[]): LeadStatus {
-  // Nothing to deliver: the consumer chose none of the offers, and the form has no other destination.
-  if (statuses.length === 0) return 'rejected';
-  if (statuses.some((s) => s === 'pending' || s === 'retrying')) return 'accepted';
-  if (statuses.every((s) => s === 'delivered')) return 'delivered';
-  if (statuses.some((s) => s === 'delivered')) return 'partially_delivered';
-  if (statuses.every((s) => s === 'rejected')) return 'rejected';
-  return 'failed';
+/**
+ * The lead's status follows from its deliveries: still waiting, all through, some, none. One
+ * statement reads and writes it, so two deliveries finishing at once cannot leave a stale status.
+ * No deliveries at all means the consumer chose none of the offers and nothing else delivers.
+ */
+function leadStatusStatement(db: D1Database, leadId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE leads SET updated_at = ?1, status = (
+         SELECT CASE
+           WHEN COUNT(*) = 0 THEN 'rejected'
+           WHEN SUM(status IN ('pending', 'retrying')) > 0 THEN 'accepted'
+           WHEN SUM(status = 'delivered') = COUNT(*) THEN 'delivered'
+           WHEN SUM(status = 'delivered') > 0 THEN 'partially_delivered'
+           WHEN SUM(status = 'rejected') = COUNT(*) THEN 'rejected'
+           ELSE 'failed'
+         END FROM deliveries WHERE lead_id = ?2)
+       WHERE id = ?2 RETURNING status`,
+    )
+    .bind(new Date().toISOString(), leadId);
 }
 
 export interface AttemptRecord {
@@ -219,8 +230,8 @@ export async function recordAttempt(db: D1Database, record: AttemptRecord): Prom
         'UPDATE deliveries SET status = ?, attempts = ?, reference = COALESCE(?, reference), last_error = ?, updated_at = ? WHERE id = ?',
       )
       .bind(record.status, record.attempt, reference, reason, now, record.deliveryId),
+    leadStatusStatement(db, record.leadId),
   ]);
-  await refreshLeadStatus(db, record.leadId);
 }
 
 export async function setDeliveryStatus(
@@ -235,25 +246,43 @@ export async function setDeliveryStatus(
     .run();
 }
 
-/** Sends a failed delivery again with a fresh budget of attempts. */
-export async function markForReplay(db: D1Database, id: string): Promise<void> {
-  await db
-    .prepare("UPDATE deliveries SET status = 'retrying', replay_from = attempts, updated_at = ? WHERE id = ?")
+/**
+ * Sends a failed delivery again with a fresh budget of attempts. Only one caller wins a failed
+ * delivery, so two replays (or a replay and a late message) never start two chains of attempts.
+ */
+export async function markForReplay(db: D1Database, id: string): Promise<boolean> {
+  const result = await db
+    .prepare(
+      "UPDATE deliveries SET status = 'retrying', replay_from = attempts, updated_at = ? WHERE id = ? AND status = 'failed'",
+    )
     .bind(new Date().toISOString(), id)
     .run();
+  return result.meta.changes === 1;
+}
+
+/**
+ * Claims the next attempt of a delivery before calling its provider: when two messages for one
+ * delivery run at once, only the one whose claim lands calls the provider.
+ */
+export async function claimAttempt(db: D1Database, delivery: DeliveryRow): Promise<boolean> {
+  const result = await db
+    .prepare(
+      "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ? AND attempts = ? AND status NOT IN ('delivered', 'rejected')",
+    )
+    .bind(new Date().toISOString(), delivery.id, delivery.attempts)
+    .run();
+  return result.meta.changes === 1;
+}
+
+/** Deliveries whose messages could not be queued show as failed, ready to replay. */
+export async function failUnqueued(db: D1Database, leadId: string, deliveries: readonly DeliveryRow[]): Promise<void> {
+  for (const d of deliveries) await setDeliveryStatus(db, d.id, 'failed', 'queue send failed');
+  await refreshLeadStatus(db, leadId);
 }
 
 export async function refreshLeadStatus(db: D1Database, leadId: string): Promise<LeadStatus> {
-  const { results } = await db
-    .prepare('SELECT status FROM deliveries WHERE lead_id = ?')
-    .bind(leadId)
-    .all<{ status: DeliveryStatus }>();
-  const status = leadStatusOf(results.map((r) => r.status));
-  await db
-    .prepare('UPDATE leads SET status = ?, updated_at = ? WHERE id = ?')
-    .bind(status, new Date().toISOString(), leadId)
-    .run();
-  return status;
+  const row = await leadStatusStatement(db, leadId).first<{ status: LeadStatus }>();
+  return row?.status ?? 'accepted';
 }
 
 export function acceptedBody(leadId: string, deliveries: readonly DeliveryRow[]): LeadAccepted {

@@ -130,7 +130,7 @@ export const cap = defineAdapter({
     const ok = reply.status >= 200 && reply.status < 300;
     if (answer.success) {
       const { success, messages, result } = answer.data;
-      if (ok && success && result?.requestReferenceId) {
+      if (ok && success && (result?.enquiryReferenceCode || result?.requestReferenceId)) {
         const reference = result.enquiryReferenceCode ?? result.requestReferenceId;
         return { outcome: 'delivered', reference, httpStatus: reply.status, response };
       }

@@ -626,14 +626,6 @@ export async function sendPing(
   return readReply(await send(call, spec), parsePingResponse);
 }
 
-/** Inbound Post: the general insert with the ping's `orderId` and the offers the consumer chose. */
-export function sendPost(
-  call: LeadExecCall,
-  lead: LeadInput & { orderId: string; offerIds: readonly string[] },
-): Promise<LeadExecOutcome<Answer<LeadResult>>> {
-  return insertLead(call, lead);
-}
-
 /** Duplicate Check: `POST /v2/duplicate/check` (the account needs the permission; `aid` is required). */
 export async function checkDuplicate(
   call: LeadExecCall,
@@ -735,8 +727,12 @@ export interface InsertOutcome {
 async function acceptChosenOffers(call: LeadExecCall, leadUID: number, offerIds: readonly string[]) {
   const accepted: string[] = [];
   for (const offerId of offerIds) {
-    const outcome = await acceptOffer(call, leadUID, offerId);
-    if (outcome.outcome === 'answered' && outcome.body.success) accepted.push(offerId);
+    try {
+      const outcome = await acceptOffer(call, leadUID, offerId);
+      if (outcome.outcome === 'answered' && outcome.body.success) accepted.push(offerId);
+    } catch {
+      // The lead is in: a failed acceptance must not make the insert look retryable and post it twice.
+    }
   }
   return accepted;
 }

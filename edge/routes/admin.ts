@@ -143,10 +143,10 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   })
   .post('/leads/:leadId/replay', async (c) => {
     const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
-    const replayable = (await listDeliveries(c.env.DB, lead.id)).filter(
-      (d) => d.status === 'failed' || d.status === 'pending',
-    );
-    for (const d of replayable) await markForReplay(c.env.DB, d.id);
+    const replayable = [];
+    for (const d of await listDeliveries(c.env.DB, lead.id)) {
+      if (await markForReplay(c.env.DB, d.id)) replayable.push(d);
+    }
     await enqueueDeliveries(
       c.env.DELIVERIES,
       replayable.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: lead.formId, destination: d.destination })),

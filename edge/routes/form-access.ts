@@ -27,4 +27,6 @@ export const formAccess = (): MiddlewareHandler<{ Variables: FormVariables }> =>
   c.set('form', form);
   await next();
   for (const [name, value] of Object.entries(cors)) c.res.headers.set(name, value);
+  // Answers differ by Origin (CORS headers or none), so a cache must key them by it.
+  c.res.headers.set('Vary', 'Origin');
 };

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
 import { leadSubmissionSchema } from '../../shared/lead.ts';
 import { enqueueDeliveries } from '../delivery/queue.ts';
-import { acceptedBody, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
+import { acceptedBody, failUnqueued, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import {
   checkBotDefences,
@@ -59,14 +59,10 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
 
     const { fields, consent } = checkSubmission(form, submission);
 
-    await checkBotDefences(c.env, form, {
-      renderedAt: submission.context?.renderedAt,
-      turnstileToken: submission.turnstileToken,
-      ip,
-      origin: c.req.header('origin'),
-    });
-
-    const bodyHash = await sha256Hex(JSON.stringify(c.get('body')));
+    // A retry carries the same body and key but a spent (or fresh) Turnstile token: the token is not
+    // part of the hash, and a lead already stored under the key is answered before the bot check.
+    const { turnstileToken, ...hashed } = submission;
+    const bodyHash = await sha256Hex(JSON.stringify(hashed));
     if (idempotencyKey) {
       const existing = await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey);
       if (existing) {
@@ -76,6 +72,13 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
         return c.json(acceptedBody(existing.id, await listDeliveries(c.env.DB, existing.id)), 202);
       }
     }
+
+    await checkBotDefences(c.env, form, {
+      renderedAt: submission.context?.renderedAt,
+      turnstileToken,
+      ip,
+      origin: c.req.header('origin'),
+    });
 
     const lead: CanonicalLead = {
       id: crypto.randomUUID(),
@@ -111,8 +114,9 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
         deliveries.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: form.id, destination: d.destination })),
       );
     } catch (error) {
-      // The lead is stored and shows as pending; the admin replay sends it. The consumer must not lose it.
+      // The lead is stored: it shows as failed, with the reason, so an operator sees it and replays it.
       console.error(JSON.stringify({ at: 'intake', leadId: lead.id, error: `queue send failed: ${String(error)}` }));
+      await failUnqueued(c.env.DB, lead.id, deliveries);
     }
     return c.json(acceptedBody(lead.id, deliveries), 202);
   });

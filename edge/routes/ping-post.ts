@@ -16,7 +16,7 @@ import { type Offer, type PingResponse, pingRequestSchema, postRequestSchema } f
 import { type ResolvedDestination, resolveDestination } from '../delivery/destination.ts';
 import { enqueueDeliveries } from '../delivery/queue.ts';
 import { deliverySettings } from '../delivery/settings.ts';
-import { getLead, insertLead, recordAttempt, refreshLeadStatus } from '../delivery/store.ts';
+import { failUnqueued, getLead, insertLead, recordAttempt, refreshLeadStatus } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { publicForm } from '../forms/index.ts';
 import { type FormConfig, pingDestinationIndex } from '../forms/schema.ts';
@@ -69,6 +69,17 @@ function pingedFieldsHash(fields: CanonicalLead['fields'], options: LeadExecOpti
   return sha256Hex(JSON.stringify(leadExecFields(fields, options, options.pingFields)));
 }
 
+/** Links from LeadExec reach the consumer's page: only http(s) ones, never `javascript:` and the like. */
+function webUrl(text: string | undefined): string {
+  if (!text) return '';
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : '';
+  } catch {
+    return '';
+  }
+}
+
 async function presentOffer(offer: LeadExecOffer, defaultText: string): Promise<PresentedOffer> {
   const tcpa = offer.tcpaInformation;
   const custom = tcpa?.customTCPATextRequired && tcpa.tcpaText.trim() !== '' ? tcpa.tcpaText : undefined;
@@ -81,8 +92,13 @@ async function presentOffer(offer: LeadExecOffer, defaultText: string): Promise<
     description: offer.description,
     type: offer.type,
     price: offer.price ?? 0,
-    url: offer.url,
-    tcpa: { required: custom !== undefined, text, privacyUrl: tcpa?.privacyURL ?? '', termsUrl: tcpa?.termsURL ?? '' },
+    url: webUrl(offer.url),
+    tcpa: {
+      required: custom !== undefined,
+      text,
+      privacyUrl: webUrl(tcpa?.privacyURL),
+      termsUrl: webUrl(tcpa?.termsURL),
+    },
     textSha256: await sha256Hex(text),
   };
 }
@@ -119,7 +135,14 @@ async function postNow(
     outcome = { result, acceptedOffers: [] };
   }
   const { result } = outcome;
-  const status = result.outcome === 'delivered' ? 'delivered' : result.outcome === 'rejected' ? 'rejected' : 'retrying';
+  const status =
+    result.outcome === 'delivered'
+      ? 'delivered'
+      : result.outcome === 'rejected'
+        ? 'rejected'
+        : settings.maxAttempts <= 1
+          ? 'failed'
+          : 'retrying';
   await recordAttempt(env.DB, {
     deliveryId,
     leadId: lead.id,
@@ -164,44 +187,45 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       offers: [],
       fallback: config.fallback,
     };
+    let pinged: Awaited<ReturnType<typeof sendPing>>;
     try {
       if (config.duplicateCheck) {
         const duplicate = await checkDuplicate(call, leadExecFields(fields, options, ['email', 'phone']));
         if (duplicate.outcome === 'answered' && duplicate.body.results[0]?.isDuplicate) return c.json(noOffers);
       }
-      const pinged = await sendPing(call, leadExecFields(fields, options, options.pingFields));
-      if (pinged.outcome === 'rejected') {
-        console.error(JSON.stringify({ at: 'ping', formId: form.id, reason: pinged.reason }));
-        throw new ApiError('upstream_failed', 'The offers could not be fetched');
-      }
-      const result = pinged.outcome === 'answered' ? pinged.body.results[0] : undefined;
-      if (!result?.willAccept || result.offers.length === 0 || result.orderId === '') return c.json(noOffers);
-
-      const now = Date.now();
-      const offers = await Promise.all(result.offers.map((o) => presentOffer(o, config.defaultConsentText)));
-      const session = {
-        id: crypto.randomUUID(),
-        formId: form.id,
-        destination: destination.index,
-        orderId: result.orderId,
-        offers,
-        fieldsHash: await pingedFieldsHash(fields, options),
-        expiresAt: expiryOf(result.orderExpiresOn, now),
-        createdAt: new Date(now).toISOString(),
-      };
-      await saveSession(c.env.DB, session);
-      const answer: PingResponse = {
-        sessionId: session.id,
-        willAccept: true,
-        expiresAt: session.expiresAt,
-        offers: offers.map(withoutHash),
-      };
-      return c.json(answer);
+      pinged = await sendPing(call, leadExecFields(fields, options, options.pingFields));
     } catch (error) {
       // Too slow or unreachable: the consumer does not wait for LeadExec; the form's fallback decides.
-      if (error instanceof ApiError) throw error;
+      console.error(JSON.stringify({ at: 'ping', formId: form.id, error: String(error) }));
       return c.json(noOffers);
     }
+    if (pinged.outcome === 'rejected') {
+      console.error(JSON.stringify({ at: 'ping', formId: form.id, reason: pinged.reason }));
+      throw new ApiError('upstream_failed', 'The offers could not be fetched');
+    }
+    const result = pinged.outcome === 'answered' ? pinged.body.results[0] : undefined;
+    if (!result?.willAccept || result.offers.length === 0 || result.orderId === '') return c.json(noOffers);
+
+    const now = Date.now();
+    const offers = await Promise.all(result.offers.map((o) => presentOffer(o, config.defaultConsentText)));
+    const session = {
+      id: crypto.randomUUID(),
+      formId: form.id,
+      destination: destination.index,
+      orderId: result.orderId,
+      offers,
+      fieldsHash: await pingedFieldsHash(fields, options),
+      expiresAt: expiryOf(result.orderExpiresOn, now),
+      createdAt: new Date(now).toISOString(),
+    };
+    await saveSession(c.env.DB, session);
+    const answer: PingResponse = {
+      sessionId: session.id,
+      willAccept: true,
+      expiresAt: session.expiresAt,
+      offers: offers.map(withoutHash),
+    };
+    return c.json(answer);
   })
   .use('/:formId/sessions/:sessionId/post', formAccess())
   .post('/:formId/sessions/:sessionId/post', jsonBody(), async (c) => {
@@ -302,11 +326,18 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     const others = deliveries.filter((d) => d !== pingDelivery);
     const outcome = pingDelivery ? await postNow(c.env, lead, pingDelivery.id, destination) : undefined;
     const queued = [...others];
-    if (pingDelivery && outcome?.result.outcome === 'retryable') queued.push(pingDelivery);
-    await enqueueDeliveries(
-      c.env.DELIVERIES,
-      queued.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: form.id, destination: d.destination })),
-    );
+    const postFailed = pingDelivery && outcome?.result.outcome === 'retryable';
+    if (postFailed && deliverySettings(c.env).maxAttempts > 1) queued.push(pingDelivery);
+    try {
+      await enqueueDeliveries(
+        c.env.DELIVERIES,
+        queued.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: form.id, destination: d.destination })),
+      );
+    } catch (error) {
+      // The consumer consented and the lead is stored: it shows failed, ready to replay, not lost.
+      console.error(JSON.stringify({ at: 'post', leadId: lead.id, error: `queue send failed: ${String(error)}` }));
+      await failUnqueued(c.env.DB, lead.id, queued);
+    }
     const stored = await getLead(c.env.DB, lead.id);
     const answer: Record<string, unknown> = {
       leadId: lead.id,

@@ -37,6 +37,11 @@ lead-capture>.lc-offers button{font:inherit;font-weight:600;padding:.625rem 1.25
 lead-capture>.lc-offers button[disabled]{opacity:.6;cursor:not-allowed}
 lead-capture>.lc-offers :focus-visible{outline:3px solid #0b5cad;outline-offset:2px}`;
 
+/** The relay already keeps only http(s) links; checked again here because they land in the page's DOM. */
+function web(url: string): string | undefined {
+  return /^https?:\/\//i.test(url) ? url : undefined;
+}
+
 function price(offer: Offer): string {
   return offer.price > 0 ? `${offer.price.toFixed(2)} (${offer.type})` : offer.type;
 }
@@ -65,10 +70,10 @@ export function offersScreen(p: OffersScreenProps): TemplateResult {
               <span><span data-tf-element-role="consent-advertiser-name">${offer.companyName}</span>: ${offer.name}</span>
             </label>
             <p>${offer.description}</p>
-            <p>${price(offer)}${offer.url ? html` · <a href=${offer.url} target="_blank" rel="noopener">${strings.offerDetails}</a>` : nothing}</p>
+            <p>${price(offer)}${web(offer.url) ? html` · <a href=${web(offer.url)} target="_blank" rel="noopener">${strings.offerDetails}</a>` : nothing}</p>
             <p id="${id}-consent" class="lc-consent" data-tf-element-role="consent-language">${offer.tcpa.text}
-              ${offer.tcpa.privacyUrl ? html`<a href=${offer.tcpa.privacyUrl} target="_blank" rel="noopener">${strings.privacy}</a>` : nothing}
-              ${offer.tcpa.termsUrl ? html`<a href=${offer.tcpa.termsUrl} target="_blank" rel="noopener">${strings.terms}</a>` : nothing}
+              ${web(offer.tcpa.privacyUrl) ? html`<a href=${web(offer.tcpa.privacyUrl)} target="_blank" rel="noopener">${strings.privacy}</a>` : nothing}
+              ${web(offer.tcpa.termsUrl) ? html`<a href=${web(offer.tcpa.termsUrl)} target="_blank" rel="noopener">${strings.terms}</a>` : nothing}
             </p>
           </div>`;
         })}

@@ -92,6 +92,15 @@ describe('the delivery consumer', () => {
     expect(sandbox.state.receivedBy('takepayments')).toHaveLength(1);
   });
 
+  it('sends once when two messages for one delivery arrive at the same time', async () => {
+    const message = await storeLead();
+    sandbox.state.addFault('takepayments', { fault: { kind: 'slow', ms: 50 }, times: 2 });
+    await Promise.all([consume(message, 1), consume(message, 2)]);
+    expect(sandbox.state.receivedBy('takepayments')).toHaveLength(1);
+    const lead = await leadView(message.leadId);
+    expect(lead.deliveries[0]?.attemptLog).toHaveLength(1);
+  });
+
   it('retries a 500 with a backoff delay and keeps the lead accepted', async () => {
     const message = await storeLead();
     sandbox.state.addFault('takepayments', { fault: { kind: 'status', status: 500 }, times: 1 });

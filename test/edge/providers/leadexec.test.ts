@@ -26,7 +26,6 @@ import {
   requestIdOf,
   requestStatus,
   sendPing,
-  sendPost,
   updateLead,
 } from '../../../edge/providers/leadexec.ts';
 import type { CanonicalLead } from '../../../edge/providers/types.ts';
@@ -604,7 +603,7 @@ describe.each(FORMATS)('post (%s)', (format) => {
   it('inserts with the order id and the chosen offers, and answers those offers', async () => {
     const { orderId, offers } = await order();
     const chosen = offers.map((o) => o.offerId);
-    const outcome = await sendPost(callWith({ format }), {
+    const outcome = await insertLead(callWith({ format }), {
       fields: person(),
       reference: 'post-1',
       orderId,
@@ -630,7 +629,7 @@ describe.each(FORMATS)('post (%s)', (format) => {
     const mine = await order();
     const theirs = await order();
     const post = (orderId: string, offerIds: string[]) =>
-      sendPost(callWith({ format }), { fields: person(), orderId, offerIds });
+      insertLead(callWith({ format }), { fields: person(), orderId, offerIds });
     expect(firstResult(await post('no-such-order', []))).toMatchObject({
       isValid: false,
       responseType: 'Data_Errors',
@@ -646,7 +645,7 @@ describe.each(FORMATS)('post (%s)', (format) => {
     simulator.settings.orderTtlMs = 1;
     const { orderId, offers } = await order();
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const outcome = await sendPost(callWith({ format }), {
+    const outcome = await insertLead(callWith({ format }), {
       fields: person(),
       orderId,
       offerIds: [offers[0]?.offerId ?? ''],
@@ -717,7 +716,7 @@ describe.each(FORMATS)('accept offer (%s)', (format) => {
   it('records a presented offer as accepted, once', async () => {
     const { orderId, offers } = firstResult(await sendPing(callWith({ format }), { Zip: '94105' }));
     const offerId = offers[1]?.offerId ?? '';
-    const post = await sendPost(callWith({ format }), { fields: person(), orderId, offerIds: [offerId] });
+    const post = await insertLead(callWith({ format }), { fields: person(), orderId, offerIds: [offerId] });
     const leadId = firstResult(post).leadId ?? 0;
     expect(answered(await acceptOffer(callWith({ format }), leadId, offerId))).toEqual({
       success: true,

@@ -71,6 +71,45 @@ describe('POST /v1/forms/:formId/ping', () => {
     expect(answered).not.toContain(session?.order_id);
   });
 
+  it('keeps only http(s) links from LeadExec, so no offer can carry a javascript: link', async () => {
+    const offer = (id: string, url: string) => ({
+      offerId: id,
+      companyName: 'Shady Co',
+      companyPhoneNumber: '',
+      name: 'Offer',
+      description: '',
+      type: 'Monthly',
+      price: 1,
+      url,
+      tcpaInformation: {
+        customTCPATextRequired: false,
+        tcpaText: '',
+        privacyURL: 'javascript:alert(1)',
+        termsURL: 'https://shady.example/terms',
+      },
+    });
+    const answer = {
+      requestId: 'r-1',
+      results: [
+        {
+          willAccept: true,
+          orderId: 'order-1',
+          orderExpiresOn: new Date(Date.now() + 60_000).toISOString(),
+          offers: [offer('o-1', 'javascript:alert(document.cookie)'), offer('o-2', 'https://shady.example/offer')],
+        },
+      ],
+    };
+    sandbox.state.addFault('leadexec', {
+      fault: { kind: 'status', status: 200, body: JSON.stringify(answer) },
+      times: 1,
+    });
+    const { body } = await ping();
+    expect(body.offers.map((o) => o.url)).toEqual(['', 'https://shady.example/offer']);
+    expect(body.offers.map((o) => o.tcpa.privacyUrl)).toEqual(['', '']);
+    expect(body.offers[1]?.tcpa.termsUrl).toBe('https://shady.example/terms');
+    expect(body.offers[0]?.tcpa.text).toContain('Shady Co may call');
+  });
+
   it('answers no offers with the form’s fallback for a ZIP nobody covers', async () => {
     const { body } = await ping(answers({ zip: UNCOVERED_ZIP }));
     expect(body).toMatchObject({ willAccept: false, offers: [], fallback: 'no_match' });
@@ -211,6 +250,21 @@ describe('POST /v1/forms/:formId/sessions/:sessionId/post', () => {
     };
     expect(lead.deliveries[0]?.attempts).toBeGreaterThanOrEqual(1);
     expect(['retrying', 'delivered']).toContain(lead.deliveries[0]?.status);
+  });
+
+  it('keeps a lead delivered when marking its offer accepted fails', async () => {
+    const { body, fields } = await ping();
+    // The post goes through; the accept call after it hangs until the attempt's timeout.
+    sandbox.state.addFault('leadexec', { fault: { kind: 'slow', ms: 0 }, times: 1 });
+    sandbox.state.addFault('leadexec', { fault: { kind: 'hang' }, times: 1 });
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      fields,
+      offerIds: [body.offers[0]?.offerId],
+      consent: {},
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'delivered', acceptedOffers: [] });
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(1);
   });
 
   it('keeps a consumer’s explicit “none of these” without posting to LeadExec', async () => {
