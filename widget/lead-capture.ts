@@ -19,7 +19,7 @@ import {
 } from './events.ts';
 import { type Strings, stringsFor } from './locales.ts';
 import { attributePrefill, captureContext, urlPrefill } from './page-context.ts';
-import { loadForm, pingOffers, postOffers, type RelayError, submitLead } from './relay-client.ts';
+import { loadForm, pingOffers, postOffers, type RelayError, type RelayResult, submitLead } from './relay-client.ts';
 import { formScreen } from './screens/form-screen.ts';
 import { offersScreen } from './screens/offers-screen.ts';
 import { loadFailedScreen, loadingScreen, noMatchScreen, successScreen } from './screens/status-screen.ts';
@@ -393,7 +393,9 @@ export class LeadCapture extends LitElement {
   private async sendLead(form: PublicForm): Promise<void> {
     this.idempotencyKey ??= crypto.randomUUID();
     this.persist();
-    const result = await this.sendWithRetries(form.id, this.submission(form), this.idempotencyKey);
+    const submission = this.submission(form);
+    const key = this.idempotencyKey;
+    const result = await this.withRetries(() => submitLead(this.relayOrigin, form.id, submission, key));
     if (result.ok) this.succeed(form, result.value.leadId);
     else this.fail(result.error);
   }
@@ -442,7 +444,7 @@ export class LeadCapture extends LitElement {
       consent: this.consent,
       context: this.leadContext(),
     };
-    const result = await postOffers(this.relayOrigin, form.id, offers.sessionId, request);
+    const result = await this.withRetries(() => postOffers(this.relayOrigin, form.id, offers.sessionId, request));
     if (result.ok) {
       const { leadId, redirectUrl, transfer } = result.value;
       this.transfer = transfer;
@@ -471,11 +473,14 @@ export class LeadCapture extends LitElement {
     this.showRelayError(error);
   }
 
-  /** Network failures are tried again with the same key; offline waits for the connection. */
-  private async sendWithRetries(formId: string, submission: LeadSubmission, key: string) {
+  /**
+   * Network failures are tried again with the same request (the relay answers a repeat with the
+   * lead it already stored); offline waits for the connection.
+   */
+  private async withRetries<T>(send: () => Promise<RelayResult<T>>): Promise<RelayResult<T>> {
     for (let attempt = 0; ; attempt++) {
       if (!navigator.onLine) await new Promise((resolve) => addEventListener('online', resolve, { once: true }));
-      const result = await submitLead(this.relayOrigin, formId, submission, key);
+      const result = await send();
       const delay = RETRY_DELAYS_MS[attempt];
       const transient = !result.ok && (result.error.code === 'network_error' || result.error.status >= 500);
       if (!transient || delay === undefined) return result;

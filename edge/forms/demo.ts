@@ -175,7 +175,7 @@ export const demoForms = [
     successMessage: 'Thank you. The installers you chose will be in touch shortly.',
     // Consent is given per seller on the offers screen, so the form itself asks for none.
     pingPost: {
-      fallback: 'no_match',
+      fallback: 'post',
       allowNoOffer: true,
       defaultConsentText:
         'By ticking this box, I agree that {company} may call and text me at the number I gave, including by automated means, about solar products. Consent is not a condition of purchase.',

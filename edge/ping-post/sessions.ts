@@ -65,9 +65,14 @@ export async function loadSession(db: D1Database, id: string): Promise<PingSessi
   };
 }
 
-export async function sessionUsed(db: D1Database, id: string): Promise<boolean> {
-  const row = await db.prepare('SELECT 1 AS used FROM consent_records WHERE session_id = ?').bind(id).first();
-  return row !== null;
+/** The lead that answered a session, if one did, with the hash of the request that made it. */
+export async function sessionAnswer(db: D1Database, id: string): Promise<{ leadId: string; bodyHash: string } | null> {
+  return db
+    .prepare(
+      'SELECT l.id AS leadId, l.body_hash AS bodyHash FROM consent_records c JOIN leads l ON l.id = c.lead_id WHERE c.session_id = ?',
+    )
+    .bind(id)
+    .first<{ leadId: string; bodyHash: string }>();
 }
 
 /** The evidence of one consumer's choice: every offer shown, its exact text and hash, and whether chosen. */

@@ -29,6 +29,10 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
   .use('/:formId/leads', formAccess())
   .post('/:formId/leads', jsonBody(), async (c) => {
     const form = c.get('form');
+    if (form.pingPost?.fallback === 'no_match') {
+      // Such a form takes leads only with a consumer's choice of offers: a plain post would skip it.
+      throw new ApiError('not_found', 'This form takes leads through its offers');
+    }
     const ip = clientIp(c.req.raw);
 
     await enforceRateLimit(c.env, form, ip);

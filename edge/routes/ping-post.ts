@@ -33,7 +33,7 @@ import {
   loadSession,
   type PresentedOffer,
   saveSession,
-  sessionUsed,
+  sessionAnswer,
 } from '../ping-post/sessions.ts';
 import {
   checkDuplicate,
@@ -155,6 +155,22 @@ async function postNow(
   return outcome;
 }
 
+/**
+ * A session is answered once. The same request again (a retry after a lost answer) gets the lead it
+ * made; any other request for that session is refused.
+ */
+async function repeatAnswer(db: D1Database, answered: { leadId: string; bodyHash: string }, bodyHash: string) {
+  if (answered.bodyHash !== bodyHash) throw new ApiError('session_used', 'These offers were already answered');
+  const stored = await getLead(db, answered.leadId);
+  const delivered = stored?.status === 'delivered';
+  return {
+    leadId: answered.leadId,
+    status: stored?.status ?? 'accepted',
+    // The relay does not keep LeadExec's answer to each acceptance: a delivered post reports the chosen offers.
+    acceptedOffers: delivered ? (stored?.lead.pingPost?.offerIds ?? []) : [],
+  };
+}
+
 export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
   .use('/:formId/ping', formAccess())
   .post('/:formId/ping', jsonBody(), async (c) => {
@@ -239,9 +255,9 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
 
     const session = await loadSession(c.env.DB, c.req.param('sessionId'));
     if (!session || session.formId !== form.id) throw new ApiError('session_not_found', 'No such offers session');
-    if (await sessionUsed(c.env.DB, session.id)) {
-      throw new ApiError('session_used', 'These offers were already answered');
-    }
+    const bodyHash = await sha256Hex(JSON.stringify(c.get('body')));
+    const answered = await sessionAnswer(c.env.DB, session.id);
+    if (answered) return c.json(await repeatAnswer(c.env.DB, answered, bodyHash));
     const chosen = [...new Set(parsed.data.offerIds)];
     const unknown = chosen.filter((id) => !session.offers.some((o) => o.offerId === id));
     if (unknown.length > 0) {
@@ -309,15 +325,16 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
         {
           lead,
           idempotencyKey: null,
-          bodyHash: await sha256Hex(JSON.stringify(c.get('body'))),
+          bodyHash,
           providers: destinations.map((d) => d.provider),
           destinations: destinations.map((d) => d.index),
         },
         [consentRecord],
       );
     } catch (error) {
-      if (await sessionUsed(c.env.DB, session.id))
-        throw new ApiError('session_used', 'These offers were already answered');
+      // Two posts of one session raced: the consent record's UNIQUE session id let one through.
+      const winner = await sessionAnswer(c.env.DB, session.id);
+      if (winner) return c.json(await repeatAnswer(c.env.DB, winner, bodyHash));
       throw error;
     }
 

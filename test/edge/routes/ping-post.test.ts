@@ -1,6 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UNCOVERED_ZIP } from '../../../demo/sandbox/leadexec.ts';
+import { demoForms } from '../../../edge/forms/demo.ts';
+import { forms } from '../../../edge/forms/index.ts';
+import { type FormConfig, parseForms } from '../../../edge/forms/schema.ts';
 import type { PingResponse } from '../../../shared/ping-post.ts';
 import { admin, PAGE_ORIGIN, relay, testClientIp } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
@@ -110,16 +113,34 @@ describe('POST /v1/forms/:formId/ping', () => {
     expect(body.offers[0]?.tcpa.text).toContain('Shady Co may call');
   });
 
+  it('refuses a plain lead for a form whose fallback is a "no match" screen', async () => {
+    const leadexecForm = demoForms.find((f) => f.id === 'demo-leadexec');
+    const [noMatch] = parseForms([
+      { ...leadexecForm, id: 'no-match-test', pingPost: { fallback: 'no_match', defaultConsentText: 'Call me.' } },
+    ]);
+    if (!noMatch) throw new Error('the test form did not parse');
+    // The relay's forms are configuration; the test adds one for as long as it runs.
+    const configured = forms as Map<string, FormConfig>;
+    configured.set(noMatch.id, noMatch);
+    try {
+      const response = await post('/v1/forms/no-match-test/leads', { fields: answers(), consent: {} });
+      expect(response.status).toBe(404);
+      expect(sandbox.state.received).toHaveLength(0);
+    } finally {
+      configured.delete(noMatch.id);
+    }
+  });
+
   it('answers no offers with the form’s fallback for a ZIP nobody covers', async () => {
     const { body } = await ping(answers({ zip: UNCOVERED_ZIP }));
-    expect(body).toMatchObject({ willAccept: false, offers: [], fallback: 'no_match' });
+    expect(body).toMatchObject({ willAccept: false, offers: [], fallback: 'post' });
   });
 
   it('falls back when LeadExec takes longer than the form’s timeout', async () => {
     sandbox.state.addFault('leadexec', { fault: { kind: 'hang' }, times: 1 });
     const started = Date.now();
     const { body } = await ping();
-    expect(body).toMatchObject({ willAccept: false, fallback: 'no_match' });
+    expect(body).toMatchObject({ willAccept: false, fallback: 'post' });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -186,11 +207,26 @@ describe('POST /v1/forms/:formId/sessions/:sessionId/post', () => {
     expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
   });
 
-  it('refuses a session posted twice with 409', async () => {
+  it('answers the same post again with the same lead, and posts to LeadExec once', async () => {
+    const { body, fields } = await ping();
+    const request = { fields, offerIds: [body.offers[0]?.offerId], consent: {} };
+    const first = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, request);
+    const again = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, request);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { leadId: string }).leadId).toBe(
+      ((await first.json()) as { leadId: string }).leadId,
+    );
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(1);
+  });
+
+  it('refuses a session posted twice with another choice with 409', async () => {
     const { body, fields } = await ping();
     const request = { fields, offerIds: [body.offers[0]?.offerId], consent: {} };
     expect((await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, request)).status).toBe(200);
-    const again = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, request);
+    const again = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+      ...request,
+      offerIds: [body.offers[1]?.offerId],
+    });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('session_used');
     expect(leadExecRequests('/v2/insert/general')).toHaveLength(1);
