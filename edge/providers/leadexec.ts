@@ -536,16 +536,14 @@ function insertProperties(call: LeadExecCall, lead: LeadInput): LeadProperties {
   return properties;
 }
 
+/** Every insert posts the whole `source` and the lead with its properties; only the path differs. */
+function insertSpec(call: LeadExecCall, lead: LeadInput, path: string): RequestSpec {
+  return { method: 'POST', path, source: 'insert', properties: insertProperties(call, lead), fields: lead.fields };
+}
+
 /** Create Lead: `POST /v2/insert/general`. */
 export async function insertLead(call: LeadExecCall, lead: LeadInput): Promise<LeadExecOutcome<Answer<LeadResult>>> {
-  const spec: RequestSpec = {
-    method: 'POST',
-    path: '/v2/insert/general',
-    source: 'insert',
-    properties: insertProperties(call, lead),
-    fields: lead.fields,
-  };
-  return readReply(await send(call, spec), parseLeadResponse);
+  return readReply(await send(call, insertSpec(call, lead, '/v2/insert/general')), parseLeadResponse);
 }
 
 /** Create Lead and Return Send Information: the general insert, read for each send's result. */
@@ -553,14 +551,7 @@ export async function insertLeadWithSends(
   call: LeadExecCall,
   lead: LeadInput,
 ): Promise<LeadExecOutcome<Answer<SendsResult>>> {
-  const spec: RequestSpec = {
-    method: 'POST',
-    path: '/v2/insert/general',
-    source: 'insert',
-    properties: insertProperties(call, lead),
-    fields: lead.fields,
-  };
-  return readReply(await send(call, spec), parseSendsResponse);
+  return readReply(await send(call, insertSpec(call, lead, '/v2/insert/general')), parseSendsResponse);
 }
 
 /** Create Call Transfer Lead: `POST /v2/insert/transfer`, answering the agent to transfer to. */
@@ -568,14 +559,7 @@ export async function insertCallTransfer(
   call: LeadExecCall,
   lead: LeadInput,
 ): Promise<LeadExecOutcome<Answer<TransferResult>>> {
-  const spec: RequestSpec = {
-    method: 'POST',
-    path: '/v2/insert/transfer',
-    source: 'insert',
-    properties: insertProperties(call, lead),
-    fields: lead.fields,
-  };
-  return readReply(await send(call, spec), parseTransferResponse);
+  return readReply(await send(call, insertSpec(call, lead, '/v2/insert/transfer')), parseTransferResponse);
 }
 
 /** The call a call lead describes (`ivrNumber`, `callDuration` and `callResult` are required). */
