@@ -61,7 +61,7 @@ export function checkSubmission(
 
 /** Counts this request against the form's per-address limit; 429 with Retry-After past it. */
 export async function enforceRateLimit(env: Env, form: FormConfig, ip: string | null): Promise<void> {
-  const limit = await checkRateLimit(env, `${form.id}:${ip ?? 'unknown'}`, form.rateLimitPerMinute);
+  const limit = await checkRateLimit(env, form.id, ip ?? 'unknown', form.rateLimitPerMinute);
   if (!limit.allowed) {
     throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly', {
       headers: { 'Retry-After': String(limit.retryAfterSeconds) },
