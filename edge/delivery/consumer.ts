@@ -104,7 +104,10 @@ export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, 
 export async function handleDeadLetterBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
     const delivery = await getDelivery(env.DB, message.body.deliveryId);
-    if (delivery && delivery.status !== 'delivered' && delivery.status !== 'rejected') {
+    // A replay that has not made its first attempt yet is newer than this dead letter: leave it be.
+    const freshReplay =
+      delivery?.status === 'retrying' && delivery.attempts === delivery.replay_from && delivery.replay_from > 0;
+    if (delivery && !freshReplay && delivery.status !== 'delivered' && delivery.status !== 'rejected') {
       await setDeliveryStatus(env.DB, delivery.id, 'failed', delivery.last_error ?? 'dead-lettered');
       await refreshLeadStatus(env.DB, delivery.lead_id);
     }

@@ -183,6 +183,23 @@ describe('the delivery consumer', () => {
     expect(result.retryBatch.retry).toBe(false);
   });
 
+  it('leaves a replayed delivery alone when its old message reaches the dead-letter queue late', async () => {
+    const message = await storeLead();
+    sandbox.state.addFault('takepayments', { fault: { kind: 'status', status: 503 }, times: 3 });
+    for (const attempts of [1, 2, 3]) await consume(message, attempts);
+    expect((await admin(`/leads/${message.leadId}/replay`, { method: 'POST' })).status).toBe(202);
+    const batch = createMessageBatch<DeliveryMessage>('lead-deliveries-dlq', [
+      { id: 'late', timestamp: Date.now(), attempts: 1, body: message },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    await getQueueResult(batch, ctx);
+    const row = await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?')
+      .bind(message.deliveryId)
+      .first<{ status: string }>();
+    expect(row?.status).not.toBe('failed');
+  });
+
   it('fails a delivery whose message reaches the dead-letter queue', async () => {
     const message = await storeLead();
     const batch = createMessageBatch<DeliveryMessage>('lead-deliveries-dlq', [
