@@ -240,6 +240,25 @@ describe('the demo page', () => {
     }
   });
 
+  it('shows leads and their attempts on the admin page, behind the admin token', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${demo.relay}/admin.html`);
+      await page.getByLabel('Admin token').fill('wrong-token');
+      await page.getByRole('button', { name: 'Show leads' }).click();
+      await page.getByText('unauthorized: Unauthorized').waitFor();
+      await page.getByLabel('Admin token').fill(SANDBOX_SECRETS.ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Show leads' }).click();
+      const firstLead = page.locator('#leads tbody button').first();
+      await firstLead.waitFor();
+      await firstLead.click();
+      await expect.poll(() => page.locator('#detail h3').count()).toBeGreaterThan(0);
+      expect(await page.locator('#detail ol li').first().textContent()).toMatch(/delivered HTTP 2\d\d/);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('serves the demo page with a Content-Security-Policy', async () => {
     const response = await fetch(`${demo.relay}/`);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
