@@ -52,6 +52,20 @@ async function consume(message: DeliveryMessage, attempts = 1) {
   return getQueueResult(batch, ctx);
 }
 
+/** Hands the message to the dead-letter consumer and answers the delivery's status afterwards. */
+async function deadLetter(message: DeliveryMessage): Promise<string | undefined> {
+  const batch = createMessageBatch<DeliveryMessage>('lead-deliveries-dlq', [
+    { id: `dead-${message.deliveryId}`, timestamp: Date.now(), attempts: 1, body: message },
+  ]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  await getQueueResult(batch, ctx);
+  const row = await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?')
+    .bind(message.deliveryId)
+    .first<{ status: string }>();
+  return row?.status;
+}
+
 async function leadView(leadId: string): Promise<AdminLead> {
   return (await (await admin(`/leads/${leadId}`)).json()) as AdminLead;
 }
@@ -188,29 +202,11 @@ describe('the delivery consumer', () => {
     sandbox.state.addFault('takepayments', { fault: { kind: 'status', status: 503 }, times: 3 });
     for (const attempts of [1, 2, 3]) await consume(message, attempts);
     expect((await admin(`/leads/${message.leadId}/replay`, { method: 'POST' })).status).toBe(202);
-    const batch = createMessageBatch<DeliveryMessage>('lead-deliveries-dlq', [
-      { id: 'late', timestamp: Date.now(), attempts: 1, body: message },
-    ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
-    await getQueueResult(batch, ctx);
-    const row = await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?')
-      .bind(message.deliveryId)
-      .first<{ status: string }>();
-    expect(row?.status).not.toBe('failed');
+    expect(await deadLetter(message)).not.toBe('failed');
   });
 
   it('fails a delivery whose message reaches the dead-letter queue', async () => {
     const message = await storeLead();
-    const batch = createMessageBatch<DeliveryMessage>('lead-deliveries-dlq', [
-      { id: 'dead', timestamp: Date.now(), attempts: 1, body: message },
-    ]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
-    await getQueueResult(batch, ctx);
-    const row = await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?')
-      .bind(message.deliveryId)
-      .first<{ status: string }>();
-    expect(row?.status).toBe('failed');
+    expect(await deadLetter(message)).toBe('failed');
   });
 });
