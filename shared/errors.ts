@@ -98,8 +98,9 @@ export function issueRule(issue: RawIssue, given: unknown): { rule: IssueRule; l
     case 'unrecognized_keys':
       return { rule: 'unknown_field' };
     case 'custom': {
-      const rule = (issue.params as { rule?: IssueRule } | undefined)?.rule;
-      return { rule: rule && ISSUE_RULES.includes(rule) ? rule : 'invalid' };
+      const { rule, limit } = (issue.params ?? {}) as { rule?: IssueRule; limit?: number };
+      if (!rule || !ISSUE_RULES.includes(rule)) return { rule: 'invalid' };
+      return limit === undefined ? { rule } : { rule, limit };
     }
     default:
       return { rule: 'invalid' };

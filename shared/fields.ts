@@ -1,14 +1,19 @@
 /**
- * @module The schema of a lead's answers, built from a form's field definitions: the widget checks
- * each field with it as the consumer types, and the relay checks the whole lead before storing it.
+ * @module The rules of a lead's answers, built from a form's field definitions. `checkField` is the
+ * one place they are written: the widget runs it as the consumer types, and the relay runs it inside
+ * the zod schema it checks a whole lead with (`buildFieldsSchema`), so the two cannot disagree. It
+ * imports no zod machinery on purpose: zod/mini's parser alone would be a quarter of the widget's
+ * size budget, for rules that fit in this file.
  */
 import * as z from 'zod/mini';
+import type { IssueRule } from './errors.ts';
 import type { FieldDefinition } from './form.ts';
 import { toE164 } from './phone.ts';
 
 /** Default max length of a free-text field: the longest most providers accept. */
 export const DEFAULT_MAX_LENGTH = 200;
 const TEXTAREA_MAX_LENGTH = 2000;
+const POSTCODE_MAX_LENGTH = 10;
 
 /**
  * Control characters (CR and LF above all: they could reach a header or a query string), the
@@ -20,58 +25,85 @@ const TEXTAREA_MAX_LENGTH = 2000;
  */
 const SINGLE_LINE = /^[^\p{Cc}\p{Cs}\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$/u;
 const MULTI_LINE = /^(?:[^\p{Cc}\p{Cs}\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\t\n\r])*$/u;
+const POSTCODE = /^[A-Z0-9 ]*$/;
 
-function stringSchema(field: FieldDefinition) {
+/** The rule an answer broke, with its limit when the rule has one. */
+export interface FieldIssue {
+  rule: IssueRule;
+  limit?: number;
+}
+
+/** An answer as the relay stores it (trimmed, NFC, phones in E.164; undefined when blank), or its issue. */
+export type FieldCheck = { ok: true; value: string | boolean | undefined } | { ok: false; issue: FieldIssue };
+
+/** A blank answer is no answer: "", whitespace and an unticked box count as missing. */
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === false || (typeof value === 'string' && !value.trim());
+}
+
+function maxLengthOf(field: FieldDefinition): number {
   const max = field.maxLength ?? (field.type === 'textarea' ? TEXTAREA_MAX_LENGTH : DEFAULT_MAX_LENGTH);
+  return field.type === 'postcode' ? Math.min(max, POSTCODE_MAX_LENGTH) : max;
+}
+
+/** The text as it is kept: trimmed and NFC for people's words, upper case for postcodes, as typed otherwise. */
+function normalise(field: FieldDefinition, text: string): string {
+  if (field.type === 'postcode') return text.trim().toUpperCase();
+  if (field.type === 'tel' || field.type === 'select') return text;
+  return text.trim().normalize('NFC');
+}
+
+/** The format rule a text of this field must meet, once it is within its length. */
+function formatIssue(field: FieldDefinition, text: string): FieldIssue | undefined {
   switch (field.type) {
     case 'email':
-      return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max), z.email());
-    case 'textarea':
-      return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max), z.regex(MULTI_LINE));
-    case 'tel': {
-      const country = field.country ?? 'GB';
-      return z.string().check(
-        z.maxLength(max),
-        z.refine((v) => toE164(v, country) !== undefined, { params: { rule: 'phone' }, abort: true }),
-        z.overwrite((v) => toE164(v, country) ?? v),
-      );
-    }
+      return z.regexes.email.test(text) ? undefined : { rule: 'email' };
+    case 'tel':
+      return toE164(text, field.country ?? 'GB') ? undefined : { rule: 'phone' };
     case 'postcode':
-      return z.string().check(z.trim(), z.toUpperCase(), z.maxLength(Math.min(max, 10)), z.regex(/^[A-Z0-9 ]*$/));
-    case 'select': {
-      const values = (field.options ?? []).map((o) => o.value);
-      return z.string().check(z.refine((v) => values.includes(v), { params: { rule: 'option' } }));
-    }
+      return POSTCODE.test(text) ? undefined : { rule: 'format' };
+    case 'select':
+      return field.options?.some((o) => o.value === text) ? undefined : { rule: 'option' };
     default:
-      return z.string().check(z.trim(), z.normalize('NFC'), z.maxLength(max), z.regex(SINGLE_LINE));
+      return (field.type === 'textarea' ? MULTI_LINE : SINGLE_LINE).test(text) ? undefined : { rule: 'format' };
   }
 }
 
-/** The schema of one field alone: what the widget checks as the consumer types. */
-export function buildFieldSchema(field: FieldDefinition) {
-  if (field.type === 'checkbox')
-    return field.required
-      ? z.boolean().check(z.refine((v) => v, { params: { rule: 'required' } }))
-      : z.optional(z.boolean());
-  const base = stringSchema(field);
-  return field.required ? base : z.optional(base);
+/** Checks one answer against its field: required, type, length (in characters, not UTF-16 units), format. */
+export function checkField(field: FieldDefinition, value: unknown): FieldCheck {
+  if (isBlank(value))
+    return field.required ? { ok: false, issue: { rule: 'required' } } : { ok: true, value: undefined };
+  if (field.type === 'checkbox') return value === true ? { ok: true, value } : { ok: false, issue: { rule: 'type' } };
+  if (typeof value !== 'string') return { ok: false, issue: { rule: 'type' } };
+  const text = normalise(field, value);
+  const limit = maxLengthOf(field);
+  if ([...text].length > limit) return { ok: false, issue: { rule: 'max_length', limit } };
+  const issue = formatIssue(field, text);
+  if (issue) return { ok: false, issue };
+  return { ok: true, value: field.type === 'tel' ? toE164(text, field.country ?? 'GB') : text };
 }
 
-/** A blank answer is no answer: "" and whitespace count as missing, so "required" is the rule named. */
-export function withoutBlanks(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string' && v.trim() === '') continue;
-    if (v === false) continue;
-    out[key] = v;
-  }
-  return out;
-}
-
-/** The zod schema of a lead's `fields` for these field definitions: unknown fields are refused. */
+/**
+ * The zod schema of a lead's `fields` for these field definitions: every field checked by
+ * `checkField`, unknown fields refused, blanks dropped from the result.
+ */
 export function buildFieldsSchema(fields: readonly FieldDefinition[]) {
-  const shape: Record<string, z.ZodMiniType> = {};
-  for (const field of fields) shape[field.name] = buildFieldSchema(field);
-  return z.pipe(z.transform(withoutBlanks), z.strictObject(shape));
+  return z.pipe(
+    z.record(z.string(), z.unknown()),
+    z.transform((answers, ctx) => {
+      const out: Record<string, string | boolean> = {};
+      for (const field of fields) {
+        const given = answers[field.name];
+        const result = checkField(field, given);
+        if (!result.ok) ctx.issues.push({ code: 'custom', path: [field.name], input: given, params: result.issue });
+        else if (result.value !== undefined) out[field.name] = result.value;
+      }
+      for (const name of Object.keys(answers)) {
+        if (!fields.some((f) => f.name === name)) {
+          ctx.issues.push({ code: 'custom', path: [name], input: answers[name], params: { rule: 'unknown_field' } });
+        }
+      }
+      return out;
+    }),
+  );
 }

@@ -16,9 +16,11 @@ export const CONTEXT_KEYS = [
   'referrer',
 ] as const;
 
-const contextValue = z.optional(z.string().check(z.maxLength(2000)));
+// `.check()` is a method call a bundler must assume has effects; marked pure, a bundle that needs
+// only CONTEXT_KEYS (the widget) leaves zod out.
+const contextValue = z.optional(/* @__PURE__ */ z.string().check(z.maxLength(2000)));
 
-/** Written out key by key (not mapped from CONTEXT_KEYS) so a bundle that needs only the keys drops zod. */
+/** Written out key by key (not mapped from CONTEXT_KEYS) so that each key keeps its own type. */
 export const leadContextSchema = z.strictObject({
   utm_source: contextValue,
   utm_medium: contextValue,
@@ -31,7 +33,7 @@ export const leadContextSchema = z.strictObject({
   referrer: contextValue,
   /** When the widget rendered the form (ms since epoch): lets the relay refuse instant bot posts. */
   renderedAt: z.optional(z.number()),
-  locale: z.optional(z.string().check(z.maxLength(20))),
+  locale: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(20))),
 });
 export type LeadContext = z.infer<typeof leadContextSchema>;
 
@@ -39,7 +41,7 @@ export const leadSubmissionSchema = z.strictObject({
   fields: z.record(z.string(), z.unknown()),
   consent: z.optional(z.record(z.string(), z.boolean())),
   context: z.optional(leadContextSchema),
-  turnstileToken: z.optional(z.string().check(z.maxLength(2048))),
+  turnstileToken: z.optional(/* @__PURE__ */ z.string().check(z.maxLength(2048))),
   /** The honeypot: people never see it, so anything in it marks a bot. */
   website: z.optional(z.string()),
 });

@@ -86,11 +86,10 @@ async function checkStep(name: string, command: string, args: string[]): Promise
 }
 
 /**
- * The widget's gzip budget. The target is 15 KB (issue: "The widget as a product"); Lit (5.7 KB)
- * and zod/mini (5.4 KB) leave too little for the features, so this guards the current size against
- * regressions until that is settled.
+ * The widget's cap (issue "The widget as a product": widget.js, gzip, at most 15 KB). Counted as
+ * 15,000 bytes, the stricter reading of "KB"; the aim is 12 KB, reported by `npm run bench`.
  */
-const WIDGET_GZIP_BUDGET = 19 * 1024;
+const WIDGET_GZIP_BUDGET = 15_000;
 
 function checkWidgetSize(): StepResult {
   const bytes = gzipSync(readFileSync('dist/assets/widget.js'), { level: 9 }).length;

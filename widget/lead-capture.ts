@@ -2,8 +2,7 @@
  * @module The `<lead-capture>` element.
  */
 import { html, LitElement, type PropertyValues, render, type TemplateResult } from 'lit';
-import { issueRule } from '../shared/errors.ts';
-import { buildFieldSchema, withoutBlanks } from '../shared/fields.ts';
+import { checkField } from '../shared/fields.ts';
 import type { PublicForm } from '../shared/form.ts';
 import type { LeadContext, LeadSubmission } from '../shared/lead.ts';
 import type { Offer, PingRequest, PostRequest, PostResponse } from '../shared/ping-post.ts';
@@ -257,30 +256,21 @@ export class LeadCapture extends LitElement {
     saveDraft(this.definition.id, draft);
   }
 
-  /** The error for one field now, or undefined; uses the relay's own schema for that field. */
+  /** The error for one field now, or undefined: the relay's own check of that field. */
   private fieldError(name: string): string | undefined {
     const field = this.definition?.fields.find((f) => f.name === name);
-    if (!field) return undefined;
-    const value = withoutBlanks({ v: this.values[name] }) as { v?: unknown };
-    const result = buildFieldSchema(field).safeParse(value.v);
-    if (result.success) return undefined;
-    const issue = result.error.issues[0];
-    if (!issue) return undefined;
-    const { rule, limit } = issueRule(issue, value.v);
-    return this.strings.rules[rule](limit);
+    const result = field && checkField(field, this.values[name]);
+    return result && !result.ok ? this.strings.rules[result.issue.rule](result.issue.limit) : undefined;
   }
 
-  /**
-   * What the relay would make of the answers (trimmed, phones in E.164), field by field: the form's
-   * whole-object schema would pull zod's object machinery into the bundle for no gain here.
-   */
+  /** The answers as the relay will store them (trimmed, phones in E.164), blanks left out. */
   private normalisedValues(form: PublicForm): Record<string, string | boolean> {
     const out: Record<string, string | boolean> = {};
     for (const field of form.fields) {
-      const value = (withoutBlanks({ v: this.values[field.name] }) as { v?: string | boolean }).v;
-      if (value === undefined) continue;
-      const result = buildFieldSchema(field).safeParse(value);
-      out[field.name] = result.success && result.data !== undefined ? (result.data as string | boolean) : value;
+      const value = this.values[field.name];
+      const result = checkField(field, value);
+      const kept = result.ok ? result.value : value;
+      if (kept !== undefined) out[field.name] = kept;
     }
     return out;
   }

@@ -73,7 +73,6 @@ const enUS: Strings = {
   success: 'Thank you. We have received your information.',
   networkError: 'We could not reach the server. Your answers are saved; please try again.',
   fixErrors: (n) => (n === 1 ? 'Please fix 1 answer.' : `Please fix ${n} answers.`),
-  rules: { ...enGB.rules, email: () => 'Enter a valid email address, like name@example.com' },
 };
 
 export const LOCALES: Record<Locale, Strings> = { 'en-GB': enGB, 'en-US': enUS };

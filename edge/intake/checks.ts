@@ -4,7 +4,7 @@
  * address is Cloudflare's `CF-Connecting-IP`, never a header the client could set.
  */
 import { type ApiIssue, toApiIssues } from '../../shared/errors.ts';
-import { buildFieldsSchema, withoutBlanks } from '../../shared/fields.ts';
+import { buildFieldsSchema } from '../../shared/fields.ts';
 import { ApiError } from '../errors.ts';
 import type { FormConfig } from '../forms/schema.ts';
 import { checkRateLimit } from '../security/rate-limiter.ts';
@@ -42,7 +42,7 @@ export function checkSubmission(
   { consents = true } = {},
 ) {
   const fields = fieldsSchemaOf(form).safeParse(submission.fields);
-  const issues = fields.success ? [] : toApiIssues(fields.error.issues, withoutBlanks(submission.fields), ['fields']);
+  const issues = fields.success ? [] : toApiIssues(fields.error.issues, submission.fields, ['fields']);
   const consent = submission.consent ?? {};
   // A ping asks for offers before anyone consents: its form's consents are checked at the post.
   for (const definition of consents ? form.consents : []) {
@@ -56,7 +56,7 @@ export function checkSubmission(
     }
   }
   if (issues.length > 0 || !fields.success) throw validationFailed(issues);
-  return { fields: fields.data as Record<string, string | boolean>, consent };
+  return { fields: fields.data, consent };
 }
 
 /** Counts this request against the form's per-address limit; 429 with Retry-After past it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toApiIssues } from '../../shared/errors.ts';
-import { buildFieldsSchema, withoutBlanks } from '../../shared/fields.ts';
+import { buildFieldsSchema, checkField } from '../../shared/fields.ts';
 import type { FieldDefinition } from '../../shared/form.ts';
 
 const fields: FieldDefinition[] = [
@@ -14,7 +14,7 @@ const schema = buildFieldsSchema(fields);
 
 function issuesOf(input: unknown) {
   const result = schema.safeParse(input);
-  return result.success ? [] : toApiIssues(result.error.issues, withoutBlanks(input), ['fields']);
+  return result.success ? [] : toApiIssues(result.error.issues, input, ['fields']);
 }
 
 describe('the fields schema', () => {
@@ -57,5 +57,57 @@ describe('the fields schema', () => {
     expect(issuesOf({ name: 42, agree: true })).toEqual([
       expect.objectContaining({ path: 'fields.name', rule: 'type' }),
     ]);
+  });
+});
+
+describe('checkField, the check the widget runs as the consumer types', () => {
+  const [name, email, phone, size, agree] = fields as [
+    FieldDefinition,
+    FieldDefinition,
+    FieldDefinition,
+    FieldDefinition,
+    FieldDefinition,
+  ];
+
+  it('gives the value the relay stores', () => {
+    expect(checkField(name, '  Ada\u0301 ')).toEqual({ ok: true, value: 'Ad\u00e1' });
+    expect(checkField(phone, '+44 (0)7840 258823')).toEqual({ ok: true, value: '+447840258823' });
+    expect(checkField(agree, true)).toEqual({ ok: true, value: true });
+  });
+
+  it('counts characters, not UTF-16 units, against the limit', () => {
+    expect(checkField(name, '😀'.repeat(10))).toEqual({ ok: true, value: '😀'.repeat(10) });
+    expect(checkField(name, '😀'.repeat(11))).toEqual({ ok: false, issue: { rule: 'max_length', limit: 10 } });
+  });
+
+  it('reads blanks and unticked boxes as missing', () => {
+    expect(checkField(email, ' ')).toEqual({ ok: true, value: undefined });
+    expect(checkField(agree, false)).toEqual({ ok: false, issue: { rule: 'required' } });
+  });
+
+  it('names the rule a bad answer breaks', () => {
+    expect(checkField(email, 'ada@')).toEqual({ ok: false, issue: { rule: 'email' } });
+    expect(checkField(size, 'xl')).toEqual({ ok: false, issue: { rule: 'option' } });
+    expect(checkField(agree, 'yes')).toEqual({ ok: false, issue: { rule: 'type' } });
+    expect(checkField({ name: 'pc', type: 'postcode', label: 'Postcode', required: true }, 'sw1a-1aa')).toEqual({
+      ok: false,
+      issue: { rule: 'format' },
+    });
+  });
+
+  it('gives the relay the same value or the same rule for every answer', () => {
+    const answers = ['', ' Ada ', 'x'.repeat(11), 'a\nb', 'ada@example.com', '07840 258823', '123', 's', 42, true];
+    for (const field of fields) {
+      const relay = buildFieldsSchema([field]);
+      for (const answer of answers) {
+        const own = checkField(field, answer);
+        const result = relay.safeParse({ [field.name]: answer });
+        if (own.ok) expect(result.success && result.data[field.name]).toEqual(own.value);
+        else
+          expect(result.success ? [] : toApiIssues(result.error.issues, {})).toEqual([
+            expect.objectContaining({ path: field.name, ...own.issue }),
+          ]);
+      }
+    }
   });
 });
