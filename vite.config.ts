@@ -15,6 +15,9 @@ function minifyLitCss(): Plugin {
           .replace(/\/\*[^*]*\*\//g, '')
           .replace(/\s+/g, ' ')
           .replace(/\s*([{};,>])\s*/g, '$1')
+          // A colon followed by a space ends a property name (selectors never have one there).
+          .replace(/: /g, ':')
+          .replace(/([\s:(,])0\.(\d)/g, '$1.$2')
           .replace(/;}/g, '}')
           .trim();
         return `css\`${compact}\``;

@@ -6,4 +6,4 @@ import './define.ts';
 
 export * from './events.ts';
 export { LeadCapture } from './lead-capture.ts';
-export type { Locale } from './locales.ts';
+export type { Locale, LocaleStrings, Strings } from './locales.ts';

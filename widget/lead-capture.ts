@@ -16,7 +16,7 @@ import {
   LeadSubmitEvent,
   LeadSuccessEvent,
 } from './events.ts';
-import { type Strings, stringsFor } from './locales.ts';
+import { defineLocale, type LocaleStrings, type Strings, stringsFor } from './locales.ts';
 import { attributePrefill, captureContext, urlPrefill } from './page-context.ts';
 import { loadForm, pingOffers, postOffers, type RelayError, type RelayResult, submitLead } from './relay-client.ts';
 import { formScreen } from './screens/form-screen.ts';
@@ -111,7 +111,7 @@ export class LeadCapture extends LitElement {
   declare form: string;
   /** The relay's origin; default: the page's own origin. */
   declare relay: string;
-  /** `en-GB` (default) or `en-US`. */
+  /** `en-GB` (default), `en-US`, or a locale added with `LeadCapture.defineLocale`. */
   declare locale: string;
   /** `light` (default), `dark` or `auto`. */
   declare theme: string;
@@ -165,6 +165,16 @@ export class LeadCapture extends LitElement {
     this.errors = {};
     this.announcement = '';
     for (const type of Object.keys(GTM_EVENTS)) this.addEventListener(type, this.pushToDataLayer);
+  }
+
+  /**
+   * Adds a locale, or changes some strings of one; strings left out come from en-GB. Widgets
+   * already on the page re-render. From a script-tag page:
+   * `customElements.get('lead-capture').defineLocale('fr-FR', { submit: 'Envoyer' })`.
+   */
+  static defineLocale(tag: string, strings: LocaleStrings): void {
+    defineLocale(tag, strings);
+    for (const element of document.querySelectorAll('lead-capture')) element.requestUpdate();
   }
 
   /** Mirrors our own events into Google Tag Manager's dataLayer when `datalayer` is set. */

@@ -3,6 +3,7 @@
  */
 import type { IssueRule } from '../shared/errors.ts';
 
+/** The locales built in; `LeadCapture.defineLocale` adds others. */
 export type Locale = 'en-GB' | 'en-US';
 
 export interface Strings {
@@ -75,8 +76,17 @@ const enUS: Strings = {
   fixErrors: (n) => (n === 1 ? 'Please fix 1 answer.' : `Please fix ${n} answers.`),
 };
 
-export const LOCALES: Record<Locale, Strings> = { 'en-GB': enGB, 'en-US': enUS };
+/** A locale a partner adds: any string left out is taken from en-GB. */
+export type LocaleStrings = Partial<Omit<Strings, 'rules'>> & { rules?: Partial<Strings['rules']> };
+
+const locales: Record<string, Strings> = { 'en-GB': enGB, 'en-US': enUS };
+
+/** Adds a locale, or changes some strings of one (en-GB and en-US included). */
+export function defineLocale(tag: string, strings: LocaleStrings): void {
+  const base = locales[tag] ?? enGB;
+  locales[tag] = { ...base, ...strings, rules: { ...base.rules, ...strings.rules } };
+}
 
 export function stringsFor(locale: string | undefined): Strings {
-  return LOCALES[(locale as Locale) ?? 'en-GB'] ?? enGB;
+  return locales[locale ?? 'en-GB'] ?? enGB;
 }

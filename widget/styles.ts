@@ -41,9 +41,7 @@ export const styles = css`
   :host([data-state='loading']) {
     min-height: var(--lc-loading-height, 24rem);
   }
-  *,
-  *::before,
-  *::after {
+  * {
     box-sizing: inherit;
   }
   h2 {

@@ -195,6 +195,22 @@ describe('<lead-capture>', () => {
     await waitUntil(() => element.shadowRoot?.querySelector('[part="success"]'), 'the success screen shows');
     expect($(element, '[part="success"]').textContent).to.contain('your information');
   });
+
+  it('speaks a locale the partner defines, in English where it leaves a string out', async () => {
+    const element = await mount();
+    const LeadCaptureClass = customElements.get('lead-capture') as typeof LeadCapture;
+    element.locale = 'fr-FR';
+    LeadCaptureClass.defineLocale('fr-FR', {
+      next: 'Suivant',
+      rules: { email: () => 'Saisissez une adresse e-mail valide' },
+    });
+    await element.updateComplete;
+    expect($(element, '[part~="submit"]').textContent?.trim()).to.equal('Suivant');
+    await type(element, 'email', 'nope');
+    expect($(element, '#lc-email-error').textContent).to.equal('Saisissez une adresse e-mail valide');
+    await type(element, 'firstName', 'x'.repeat(201));
+    expect($(element, '#lc-firstName-error').textContent).to.equal('Use at most 200 characters');
+  });
 });
 
 describe('<lead-capture datalayer>', () => {
