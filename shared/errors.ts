@@ -45,6 +45,12 @@ export const ISSUE_RULES = [
 ] as const;
 export type IssueRule = (typeof ISSUE_RULES)[number];
 
+/** The rule an answer broke, with its limit when the rule has one. */
+export interface FieldIssue {
+  rule: IssueRule;
+  limit?: number;
+}
+
 export const apiIssueSchema = z.object({
   path: z.string(),
   rule: z.optional(z.string()),
@@ -83,7 +89,7 @@ export function ruleMessage(rule: IssueRule, limit?: number): string {
 type RawIssue = z.core.$ZodIssue;
 
 /** The rule a zod issue broke; `given` is the value that broke it (zod issues do not carry it). */
-export function issueRule(issue: RawIssue, given: unknown): { rule: IssueRule; limit?: number } {
+function issueRule(issue: RawIssue, given: unknown): FieldIssue {
   switch (issue.code) {
     case 'invalid_type':
       return { rule: given === undefined || given === null ? 'required' : 'type' };

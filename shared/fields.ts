@@ -1,17 +1,17 @@
 /**
  * @module The rules of a lead's answers, built from a form's field definitions. `checkField` is the
  * one place they are written: the widget runs it as the consumer types, and the relay runs it inside
- * the zod schema it checks a whole lead with (`buildFieldsSchema`), so the two cannot disagree. It
- * imports no zod machinery on purpose: zod/mini's parser alone would be a quarter of the widget's
- * size budget, for rules that fit in this file.
+ * the zod schema it checks a whole lead with (`buildFieldsSchema`), so the two cannot disagree.
+ * `checkField` borrows only zod's email pattern, not its parser: zod/mini's parser alone would be a
+ * quarter of the widget's size budget, for rules that fit in this file.
  */
 import * as z from 'zod/mini';
-import type { IssueRule } from './errors.ts';
+import type { FieldIssue } from './errors.ts';
 import type { FieldDefinition } from './form.ts';
 import { toE164 } from './phone.ts';
 
 /** Default max length of a free-text field: the longest most providers accept. */
-export const DEFAULT_MAX_LENGTH = 200;
+const DEFAULT_MAX_LENGTH = 200;
 const TEXTAREA_MAX_LENGTH = 2000;
 const POSTCODE_MAX_LENGTH = 10;
 
@@ -26,12 +26,6 @@ const POSTCODE_MAX_LENGTH = 10;
 const SINGLE_LINE = /^[^\p{Cc}\p{Cs}\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]*$/u;
 const MULTI_LINE = /^(?:[^\p{Cc}\p{Cs}\u200b\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]|[\t\n\r])*$/u;
 const POSTCODE = /^[A-Z0-9 ]*$/;
-
-/** The rule an answer broke, with its limit when the rule has one. */
-export interface FieldIssue {
-  rule: IssueRule;
-  limit?: number;
-}
 
 /** An answer as the relay stores it (trimmed, NFC, phones in E.164; undefined when blank), or its issue. */
 export type FieldCheck = { ok: true; value: string | boolean | undefined } | { ok: false; issue: FieldIssue };
