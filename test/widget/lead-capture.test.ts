@@ -12,8 +12,8 @@ afterEach(() => {
   sessionStorage.clear();
 });
 
-async function mount(answer?: Parameters<typeof stubRelay>[1], attrs = ''): Promise<LeadCapture> {
-  stub = stubRelay(quoteForm, answer);
+async function mount(answer?: Parameters<typeof stubRelay>[1], attrs = '', form = quoteForm): Promise<LeadCapture> {
+  stub = stubRelay(form, answer);
   const wrapper = await fixture<HTMLDivElement>(
     `<div><lead-capture form="quote" relay="http://relay.test" ${attrs}></lead-capture></div>`,
   );
@@ -50,6 +50,13 @@ async function fillAndSend(element: LeadCapture): Promise<void> {
   await element.updateComplete;
   await submit(element);
 }
+
+/** The quote form with a hidden field the page fills in, on the first step. */
+const campaignForm = {
+  ...quoteForm,
+  fields: [...quoteForm.fields, { name: 'campaign', type: 'hidden' as const, label: 'Campaign', required: true }],
+  steps: [{ title: 'You', fields: ['campaign', 'firstName', 'email'] }, ...quoteForm.steps.slice(1)],
+};
 
 describe('<lead-capture>', () => {
   it('loads the form from the relay and labels every field of the first step', async () => {
@@ -168,6 +175,27 @@ describe('<lead-capture>', () => {
   it('prefills from data-field-* attributes', async () => {
     const element = await mount(undefined, 'data-field-first-name="Marie"');
     expect(($(element, '#lc-firstName') as HTMLInputElement).value).to.equal('Marie');
+  });
+
+  it('keeps a hidden field out of sight and sends the value the page gave it', async () => {
+    const element = await mount(undefined, 'data-field-campaign="spring-26"', campaignForm);
+    const hidden = $(element, 'input[name="campaign"]') as HTMLInputElement;
+    expect(hidden.type).to.equal('hidden');
+    expect(hidden.value).to.equal('spring-26');
+    expect(element.shadowRoot?.textContent).not.to.contain('Campaign');
+    await fillAndSend(element);
+    await waitUntil(() => element.shadowRoot?.querySelector('[part="success"]'), 'the success screen shows');
+    const post = stub?.calls.find((c) => c.method === 'POST');
+    expect(post?.body).to.have.nested.property('fields.campaign', 'spring-26');
+  });
+
+  it('says which hidden field is wrong when the page left it out', async () => {
+    const element = await mount(undefined, '', campaignForm);
+    await type(element, 'firstName', 'Ada');
+    await type(element, 'email', 'ada@example.com');
+    await submit(element);
+    expect($(element, '[role="alert"]').textContent).to.equal('Campaign: This field is required');
+    await expect(element).to.be.accessible();
   });
 
   it('hides the honeypot from people and assistive technology', async () => {

@@ -26,6 +26,13 @@ export function fieldControl({ field, value, error, strings, onInput, onBlur }: 
   const errorLine = error ? html`<span id="${id}-error" class="error" part="error">${error}</span>` : nothing;
   const help = field.help ? html`<span id="${id}-help" class="help" part="help">${field.help}</span>` : nothing;
 
+  if (field.type === 'hidden') {
+    // The page sets it (data-field-*, ?lc_*), not the consumer, who is still told when it is wrong.
+    return html`<input type="hidden" name=${field.name} .value=${text} />${
+      error ? html`<p class="error" part="error" role="alert">${field.label}: ${error}</p>` : nothing
+    }`;
+  }
+
   if (field.type === 'checkbox') {
     return html`<div class="check" part="field field-${field.name}">
       <input
