@@ -273,7 +273,10 @@ export class LeadCapture extends LitElement {
     return result && !result.ok ? this.strings.rules[result.issue.rule](result.issue.limit) : undefined;
   }
 
-  /** The answers as the relay will store them (trimmed, phones in E.164), blanks left out. */
+  /**
+   * The answers as the relay will store them (trimmed, phones in E.164, blanks left out); an answer
+   * the check refuses goes as typed, so the relay names the same rule.
+   */
   private normalisedValues(form: PublicForm): Record<string, string | boolean> {
     const out: Record<string, string | boolean> = {};
     for (const field of form.fields) {

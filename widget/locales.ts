@@ -79,14 +79,18 @@ const enUS: Strings = {
 /** A locale a partner adds: any string left out is taken from en-GB. */
 export type LocaleStrings = Partial<Omit<Strings, 'rules'>> & { rules?: Partial<Strings['rules']> };
 
-const locales: Record<string, Strings> = { 'en-GB': enGB, 'en-US': enUS };
+/** A Map, not an object: a tag such as "constructor" must not find Object's own properties. */
+const locales = new Map<string, Strings>([
+  ['en-GB', enGB],
+  ['en-US', enUS],
+]);
 
 /** Adds a locale, or changes some strings of one (en-GB and en-US included). */
 export function defineLocale(tag: string, strings: LocaleStrings): void {
-  const base = locales[tag] ?? enGB;
-  locales[tag] = { ...base, ...strings, rules: { ...base.rules, ...strings.rules } };
+  const base = locales.get(tag) ?? enGB;
+  locales.set(tag, { ...base, ...strings, rules: { ...base.rules, ...strings.rules } });
 }
 
 export function stringsFor(locale: string | undefined): Strings {
-  return locales[locale ?? 'en-GB'] ?? enGB;
+  return locales.get(locale ?? 'en-GB') ?? enGB;
 }

@@ -239,6 +239,11 @@ describe('<lead-capture>', () => {
     await type(element, 'firstName', 'x'.repeat(201));
     expect($(element, '#lc-firstName-error').textContent).to.equal('Use at most 200 characters');
   });
+
+  it('speaks English for a locale nobody defined, whatever its name', async () => {
+    const element = await mount(undefined, 'locale="constructor"');
+    expect($(element, '[part~="submit"]').textContent?.trim()).to.equal('Next');
+  });
 });
 
 describe('<lead-capture datalayer>', () => {
