@@ -8,8 +8,17 @@ export const FIELD_TYPES = ['text', 'email', 'tel', 'textarea', 'select', 'check
 
 export const fieldOptionSchema = z.object({ value: z.string(), label: z.string() });
 
+/**
+ * A field's name is a key of the answers object on both sides: one that every object already has
+ * ("constructor", "toString") would read as answered when it is missing.
+ */
+const fieldName = z.string().check(
+  z.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/),
+  z.refine((name) => !(name in Object.prototype), { message: 'a name every object already has' }),
+);
+
 export const fieldDefinitionSchema = z.object({
-  name: z.string().check(z.regex(/^[a-zA-Z][a-zA-Z0-9_]{0,63}$/)),
+  name: fieldName,
   type: z.enum(FIELD_TYPES),
   label: z.string().check(z.minLength(1), z.maxLength(200)),
   required: z.boolean(),

@@ -15,6 +15,11 @@ describe('form configuration', () => {
     expect(() => parseForms([bad])).toThrow(/form "demo-takepayments".*fields\.0\.type/);
   });
 
+  it('refuses a field named like a property every object has', () => {
+    const bad = { ...base, fields: [{ ...base.fields[0], name: 'constructor' }, ...base.fields.slice(1)] };
+    expect(() => parseForms([bad])).toThrow(/fields\.0\.name: a name every object already has/);
+  });
+
   it('refuses an origin with a path', () => {
     expect(() => parseForms([{ ...base, allowedOrigins: ['https://shop.example/page'] }])).toThrow(
       /allowedOrigins\.0: an origin such as https:\/\/example\.com, no path/,
