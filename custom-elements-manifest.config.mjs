@@ -1,7 +1,7 @@
-// custom-elements.json from the element's JSDoc. The analyzer lists Lit's internal `state: true`
-// properties as attributes and the events we dispatch through classes without their names (the
-// class sets the name): both are cleaned up here so the manifest shows only the public surface.
-const INTERNAL = new Set(['phase', 'definition', 'step', 'values', 'consent', 'errors', 'announcement']);
+// custom-elements.json from the element's JSDoc: what a partner's editor and tools see. Only the
+// public surface: members that are private, protected or ES-private (`#x`) are left out, and so
+// are declarations other than the element and its event classes.
+const PUBLIC_MODULES = new Set(['widget/lead-capture.ts', 'widget/events.ts']);
 
 export default {
   globs: ['widget/lead-capture.ts', 'widget/events.ts'],
@@ -11,15 +11,15 @@ export default {
     {
       name: 'lead-capture-public-surface',
       packageLinkPhase({ customElementsManifest }) {
+        customElementsManifest.modules = customElementsManifest.modules.filter((m) => PUBLIC_MODULES.has(m.path));
         for (const module of customElementsManifest.modules) {
-          for (const declaration of module.declarations ?? []) {
-            if (declaration.attributes) {
-              declaration.attributes = declaration.attributes.filter((a) => !INTERNAL.has(a.name));
-            }
+          module.declarations = (module.declarations ?? []).filter((d) => d.kind === 'class');
+          for (const declaration of module.declarations) {
             if (declaration.members) {
-              declaration.members = declaration.members.filter((m) => !INTERNAL.has(m.name));
+              declaration.members = declaration.members.filter(
+                (m) => !m.name.startsWith('#') && m.privacy !== 'private' && m.privacy !== 'protected',
+              );
             }
-            if (declaration.events) declaration.events = declaration.events.filter((e) => e.name);
           }
         }
       },

@@ -1,5 +1,7 @@
 /**
- * The npm build: ES modules with lit left as a dependency, so an SPA shares its own copy.
+ * The npm build: ES modules with lit and zod left as dependencies, so an SPA shares its own copies.
+ * One output file per source module, at stable paths: package.json's `sideEffects` can then name the
+ * exact modules that register the element, which a hashed shared chunk would hide from bundlers.
  */
 import { defineConfig } from 'vite';
 
@@ -11,9 +13,12 @@ export default defineConfig({
     target: 'es2022',
     minify: false,
     lib: {
-      entry: { index: 'widget/index.ts', define: 'widget/define.ts' },
+      entry: ['widget/index.ts', 'widget/define.ts'],
       formats: ['es'],
     },
-    rollupOptions: { external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/] },
+    rollupOptions: {
+      external: [/^lit($|\/)/, /^@lit\//, /^zod($|\/)/],
+      output: { preserveModules: true, preserveModulesRoot: '.', entryFileNames: '[name].js' },
+    },
   },
 });

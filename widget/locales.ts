@@ -15,12 +15,16 @@ export interface Strings {
   next: string;
   back: string;
   stepOf: (step: number, steps: number) => string;
+  successTitle: string;
   success: string;
   optional: string;
+  choose: string;
   networkError: string;
   fixErrors: (count: number) => string;
   offersTitle: string;
   offersIntro: string;
+  offersChange: string;
+  price: (amount: number) => string;
   offerDetails: string;
   privacy: string;
   terms: string;
@@ -41,12 +45,16 @@ const enGB: Strings = {
   next: 'Next',
   back: 'Back',
   stepOf: (step, steps) => `Step ${step} of ${steps}`,
-  success: 'Thank you. We have received your details.',
+  successTitle: 'Thank you',
+  success: 'We have received your details.',
   optional: '(optional)',
+  choose: 'Choose…',
   networkError: 'We could not reach the server. Your answers are kept; please try again.',
   fixErrors: (n) => (n === 1 ? 'Please correct 1 answer.' : `Please correct ${n} answers.`),
   offersTitle: 'Choose who may contact you',
   offersIntro: 'Tick each company you agree to hear from. Read each consent before you tick it.',
+  offersChange: 'Change my answers',
+  price: (n) => n.toLocaleString('en-GB', { style: 'currency', currency: 'GBP' }),
   offerDetails: 'Details',
   privacy: 'Privacy policy',
   terms: 'Terms',
@@ -71,7 +79,8 @@ const enGB: Strings = {
 
 const enUS: Strings = {
   ...enGB,
-  success: 'Thank you. We have received your information.',
+  success: 'We have received your information.',
+  price: (n) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD' }),
   networkError: 'We could not reach the server. Your answers are saved; please try again.',
   fixErrors: (n) => (n === 1 ? 'Please fix 1 answer.' : `Please fix ${n} answers.`),
 };

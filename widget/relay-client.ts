@@ -73,3 +73,20 @@ export function postOffers(
   const path = `/v1/forms/${encodeURIComponent(formId)}/sessions/${encodeURIComponent(sessionId)}/post`;
   return postJson(`${relay}${path}`, request);
 }
+
+const RETRY_DELAYS_MS = [500, 1500, 4000];
+
+/**
+ * Network failures and 5xx are tried again with the same request (the relay answers a repeat with
+ * the lead it already stored); offline waits for the connection.
+ */
+export async function withRetries<T>(send: () => Promise<RelayResult<T>>): Promise<RelayResult<T>> {
+  for (let attempt = 0; ; attempt++) {
+    if (!navigator.onLine) await new Promise((resolve) => addEventListener('online', resolve, { once: true }));
+    const result = await send();
+    const delay = RETRY_DELAYS_MS[attempt];
+    const transient = !result.ok && (result.error.code === 'network_error' || result.error.status >= 500);
+    if (!transient || delay === undefined) return result;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}

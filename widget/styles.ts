@@ -39,7 +39,12 @@ export const styles = css`
     color-scheme: light dark;
   }
   :host([data-state='loading']) {
-    min-height: var(--lc-loading-height, 24rem);
+    min-height: var(--lc-loading-height, 30rem);
+  }
+  /* The confirmation keeps the form's height, so the page below it does not jump. */
+  :host([data-state='success']),
+  :host([data-state='no-match']) {
+    min-height: var(--lc-held-height, auto);
   }
   * {
     box-sizing: inherit;
@@ -82,11 +87,16 @@ export const styles = css`
     outline: 3px solid var(--lc-color-focus);
     outline-offset: 2px;
   }
+  /* A checkbox beside its label; help and error below the label, like every other field's. */
   .check {
-    display: flex;
-    gap: 0.5rem;
-    align-items: flex-start;
+    display: grid;
+    grid-template-columns: auto 1fr;
+    gap: 0.25rem 0.5rem;
+    align-items: start;
     margin-bottom: var(--lc-spacing);
+  }
+  .check > :not(input) {
+    grid-column: 2;
   }
   .check input {
     width: auto;
@@ -129,9 +139,11 @@ export const styles = css`
     opacity: 0.6;
     cursor: progress;
   }
-  .success {
+  .done h2 {
     color: var(--lc-color-success);
-    font-weight: 600;
+  }
+  .done h2:focus {
+    outline: none;
   }
   .honeypot {
     position: absolute;

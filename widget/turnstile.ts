@@ -3,8 +3,7 @@
  * only when such a form is shown, and renders into light DOM (slot "turnstile") because its iframe
  * must belong to the page's document.
  */
-
-export interface TurnstileApi {
+interface TurnstileApi {
   render(
     container: HTMLElement,
     options: {
@@ -24,7 +23,7 @@ function api(): TurnstileApi | undefined {
   return (window as { turnstile?: TurnstileApi }).turnstile;
 }
 
-export function loadTurnstile(): Promise<TurnstileApi> {
+function loadTurnstile(): Promise<TurnstileApi> {
   const ready = api();
   if (ready) return Promise.resolve(ready);
   loading ??= new Promise((resolve, reject) => {
@@ -40,4 +39,51 @@ export function loadTurnstile(): Promise<TurnstileApi> {
     document.head.append(script);
   });
   return loading;
+}
+
+/** One element's Turnstile widget and its current token. */
+export class Turnstile {
+  #api: TurnstileApi | undefined;
+  #widgetId: string | undefined;
+  #token: string | undefined;
+  #slotted: HTMLElement | undefined;
+  readonly #host: HTMLElement;
+
+  constructor(host: HTMLElement) {
+    this.#host = host;
+  }
+
+  async mount(siteKey: string): Promise<void> {
+    if (this.#slotted) return;
+    const slotted = document.createElement('div');
+    slotted.slot = 'turnstile';
+    this.#host.append(slotted);
+    this.#slotted = slotted;
+    const forget = () => {
+      this.#token = undefined;
+    };
+    try {
+      this.#api = await loadTurnstile();
+      this.#widgetId = this.#api.render(slotted, {
+        sitekey: siteKey,
+        callback: (token) => {
+          this.#token = token;
+        },
+        'expired-callback': forget,
+        'error-callback': forget,
+      });
+    } catch {
+      // Without the script the relay answers bot_check_failed, which the consumer sees as an error.
+    }
+  }
+
+  /** The token, spent: Turnstile accepts each once, so the widget asks for a fresh one. */
+  spend(): string | undefined {
+    const token = this.#token;
+    if (token) {
+      this.#token = undefined;
+      this.#api?.reset(this.#widgetId);
+    }
+    return token;
+  }
 }

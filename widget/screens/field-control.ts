@@ -67,7 +67,7 @@ export function fieldControl({ field, value, error, strings, onInput, onBlur }: 
       @change=${input}
       @blur=${blur}
     >
-      <option value="" ?selected=${text === ''}>—</option>
+      <option value="" ?selected=${text === ''}>${strings.choose}</option>
       ${(field.options ?? []).map((o) => html`<option value=${o.value} ?selected=${o.value === text}>${o.label}</option>`)}
     </select>`;
   } else if (field.type === 'textarea') {

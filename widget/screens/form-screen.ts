@@ -25,6 +25,29 @@ export interface FormScreenProps {
   onHoneypot: (value: string) => void;
 }
 
+/**
+ * The form's title and, for a form of several steps, where the consumer is. A ping/post form
+ * counts its offers as one more step, shown after the last.
+ */
+export function formHeader(
+  form: PublicForm,
+  step: number,
+  title: string | undefined,
+  strings: Strings,
+): TemplateResult {
+  const steps = form.steps.length + (form.pingPost ? 1 : 0);
+  return html`<h2 id="lc-title" part="title">${form.title}</h2>
+    ${form.description && step === 0 ? html`<p part="description">${form.description}</p>` : nothing}
+    ${
+      steps > 1
+        ? html`<p class="progress" part="progress">
+            <progress max=${steps} value=${step + 1} aria-hidden="true"></progress>
+            ${strings.stepOf(step + 1, steps)}: ${title}
+          </p>`
+        : nothing
+    }`;
+}
+
 export function formScreen(p: FormScreenProps): TemplateResult {
   const { form, step, strings } = p;
   const steps = form.steps;
@@ -32,16 +55,7 @@ export function formScreen(p: FormScreenProps): TemplateResult {
   const last = step === steps.length - 1;
   const fields = form.fields.filter((f) => current?.fields.includes(f.name));
   return html`<form part="form" novalidate @submit=${p.onSubmit} aria-labelledby="lc-title">
-    <h2 id="lc-title" part="title">${form.title}</h2>
-    ${form.description && step === 0 ? html`<p part="description">${form.description}</p>` : nothing}
-    ${
-      steps.length > 1
-        ? html`<p class="progress" part="progress">
-            <progress max=${steps.length} value=${step + 1} aria-hidden="true"></progress>
-            ${strings.stepOf(step + 1, steps.length)}: ${current?.title}
-          </p>`
-        : nothing
-    }
+    ${formHeader(form, step, current?.title, strings)}
     ${fields.map((field) =>
       fieldControl({
         field,

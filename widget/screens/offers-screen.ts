@@ -7,7 +7,8 @@
  * scripts such as TrustedForm and Jornaya read the page's DOM, and the `data-tf-element-role`
  * attributes tell TrustedForm which text is the offer, the consent language, the advertiser and
  * the submit button. The price of that choice: page styles can reach this block, so its own styles
- * are scoped under `lead-capture > .lc-offers` and kept plain.
+ * are scoped under `lead-capture > .lc-offers` (nested rules) and kept plain; the `--lc-*` colours
+ * set on the element reach it by inheritance, so it follows the theme.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Offer } from '../../shared/ping-post.ts';
@@ -23,40 +24,48 @@ export interface OffersScreenProps {
   strings: Strings;
   onToggle: (offerId: string, chosen: boolean) => void;
   onNone: (none: boolean) => void;
+  onChange: () => void;
   onSubmit: (e: Event) => void;
 }
 
 /** Styles for the light-DOM block; every selector is scoped to the element's own child. */
-export const OFFERS_STYLE = `lead-capture>.lc-offers{display:block;font:inherit}
-lead-capture>.lc-offers fieldset{border:0;margin:0;padding:0}
-lead-capture>.lc-offers .lc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
-lead-capture>.lc-offers .lc-offer{border:1px solid #8c959f;border-radius:6px;padding:.75rem;margin:0 0 .75rem}
-lead-capture>.lc-offers .lc-offer label{display:flex;gap:.5rem;align-items:flex-start;font-weight:600}
-lead-capture>.lc-offers .lc-consent{font-size:.875em;margin:.5rem 0 0}
-lead-capture>.lc-offers button{font:inherit;font-weight:600;padding:.625rem 1.25rem;border-radius:6px;border:1px solid #0b5cad;background:#0b5cad;color:#fff;cursor:pointer}
-lead-capture>.lc-offers button[disabled]{opacity:.6;cursor:not-allowed}
-lead-capture>.lc-offers :focus-visible{outline:3px solid #0b5cad;outline-offset:2px}`;
+export const OFFERS_STYLE = `lead-capture>.lc-offers{display:block;font:inherit;--p:var(--lc-color-primary);
+fieldset{border:0;margin:0;padding:0}
+.lc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+.lc-offer{border:1px solid var(--lc-color-border);border-radius:var(--lc-radius);padding:.75rem;margin:0 0 .75rem}
+.lc-offer label{display:flex;gap:.5rem;align-items:flex-start;font-weight:600}
+.lc-consent{font-size:.875em;margin:.5rem 0 0}
+h3{font-size:1.125em;margin:0 0 .5rem}
+.lc-actions{display:flex;gap:.5rem;justify-content:space-between;flex-wrap:wrap}
+button{font:inherit;font-weight:600;padding:.625rem 1.25rem;border-radius:var(--lc-radius);border:1px solid var(--p);background:var(--p);color:var(--lc-color-on-primary);cursor:pointer}
+.lc-secondary{background:none;color:var(--p)}
+[disabled]{opacity:.6;cursor:not-allowed}
+:focus-visible{outline:3px solid var(--p);outline-offset:2px}}`;
 
 /** The relay already keeps only http(s) links; checked again here because they land in the page's DOM. */
 function web(url: string): string | undefined {
   return /^https?:\/\//i.test(url) ? url : undefined;
 }
 
-function price(offer: Offer): string {
-  return offer.price > 0 ? `${offer.price.toFixed(2)} (${offer.type})` : offer.type;
+function link(url: string, text: string): TemplateResult | typeof nothing {
+  const safe = web(url);
+  return safe ? html`<a href=${safe} target="_blank" rel="noopener">${text}</a>` : nothing;
 }
 
 export function offersScreen(p: OffersScreenProps): TemplateResult {
   const { strings } = p;
   const ready = p.chosen.size > 0 || (p.allowNone && p.none);
-  return html`<style>${OFFERS_STYLE}</style>
-    <form novalidate @submit=${p.onSubmit} aria-labelledby="lc-offers-title">
-      <h2 id="lc-offers-title">${strings.offersTitle}</h2>
+  return html`<form novalidate @submit=${p.onSubmit} aria-labelledby="lc-offers-title">
+      <h3 id="lc-offers-title" tabindex="-1">${strings.offersTitle}</h3>
       <p>${strings.offersIntro}</p>
       <fieldset>
         <legend class="lc-visually-hidden">${strings.offersTitle}</legend>
         ${p.offers.map((offer) => {
           const id = `lc-offer-${offer.offerId}`;
+          const cost = offer.price > 0 ? strings.price(offer.price) : '';
+          const details = link(offer.url, strings.offerDetails);
+          const privacy = link(offer.tcpa.privacyUrl, strings.privacy);
+          const terms = link(offer.tcpa.termsUrl, strings.terms);
           return html`<div class="lc-offer" data-tf-element-role="offer">
             <label for=${id}>
               <input
@@ -70,10 +79,9 @@ export function offersScreen(p: OffersScreenProps): TemplateResult {
               <span><span data-tf-element-role="consent-advertiser-name">${offer.companyName}</span>: ${offer.name}</span>
             </label>
             <p>${offer.description}</p>
-            <p>${price(offer)}${web(offer.url) ? html` · <a href=${web(offer.url)} target="_blank" rel="noopener">${strings.offerDetails}</a>` : nothing}</p>
+            ${cost || details !== nothing ? html`<p>${cost}${cost && details !== nothing ? ' · ' : ''}${details}</p>` : nothing}
             <p id="${id}-consent" class="lc-consent" data-tf-element-role="consent-language">${offer.tcpa.text}
-              ${web(offer.tcpa.privacyUrl) ? html`<a href=${web(offer.tcpa.privacyUrl)} target="_blank" rel="noopener">${strings.privacy}</a>` : nothing}
-              ${web(offer.tcpa.termsUrl) ? html`<a href=${web(offer.tcpa.termsUrl)} target="_blank" rel="noopener">${strings.terms}</a>` : nothing}
+              ${privacy}${privacy !== nothing && terms !== nothing ? ' · ' : ''}${terms}
             </p>
           </div>`;
         })}
@@ -85,8 +93,11 @@ export function offersScreen(p: OffersScreenProps): TemplateResult {
         }
       </fieldset>
       <p role="status" aria-live="polite">${p.notice}</p>
-      <button type="submit" data-tf-element-role="submit" ?disabled=${!ready || p.sending} aria-busy=${p.sending ? 'true' : 'false'}>
-        ${p.sending ? strings.sending : strings.offersSubmit}
-      </button>
+      <div class="lc-actions">
+        <button type="button" class="lc-secondary" ?disabled=${p.sending} @click=${p.onChange}>${strings.offersChange}</button>
+        <button type="submit" data-tf-element-role="submit" ?disabled=${!ready || p.sending} aria-busy=${p.sending ? 'true' : 'false'}>
+          ${p.sending ? strings.sending : strings.offersSubmit}
+        </button>
+      </div>
     </form>`;
 }

@@ -1,7 +1,9 @@
 /**
- * @module The screens around the form: loading (height reserved), failed to load, and success.
+ * @module The screens around the form: loading (height reserved), failed to load, the confirmation
+ * and no match.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import type { Outcome } from '../controllers/form-controller.ts';
 import type { Strings } from '../locales.ts';
 
 export function loadingScreen(strings: Strings): TemplateResult {
@@ -15,18 +17,22 @@ export function loadFailedScreen(strings: Strings, onRetry: () => void): Templat
   </div>`;
 }
 
-export function successScreen(
-  message: string,
-  transfer: { agentName: string; agentPhone: string } | undefined,
-  strings: Strings,
-): TemplateResult {
-  return html`<p class="success" part="success" role="status" tabindex="-1">${message}</p>
+/**
+ * The confirmation: a heading that takes focus (so it is read out, and keyboard users start
+ * from it), what happens next, and the agent to call after a transfer.
+ */
+export function successScreen(message: string, outcome: Outcome | undefined, strings: Strings): TemplateResult {
+  const transfer = outcome?.transfer;
+  return html`<div class="done" part="success" role="status">
+    <h2 id="lc-done" part="success-title" tabindex="-1">${strings.successTitle}</h2>
+    <p part="success-message">${message}</p>
     ${
       transfer
         ? html`<p part="transfer">${strings.transfer(transfer.agentName)}
             <a part="transfer-phone" href="tel:${transfer.agentPhone.replace(/[^+\d]/g, '')}">${transfer.agentPhone}</a></p>`
         : nothing
-    }`;
+    }
+  </div>`;
 }
 
 export function noMatchScreen(strings: Strings): TemplateResult {
