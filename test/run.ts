@@ -1,6 +1,7 @@
 /**
- * `npm test`: typecheck, lint, build, then the relay tests (workerd), the widget tests (Chromium)
- * and the end-to-end tests (the demo in Chromium), ending with one line that counts every test.
+ * `npm test`: typecheck, lint, build, the npm package's checks (publint, attw), then the relay tests
+ * (workerd), the widget tests (Chromium) and the end-to-end tests (the demo in Chromium), ending
+ * with one line that counts every test.
  * Chromium comes from CHROME_PATH or Debian's /usr/bin/chromium; as root with apt-get it is
  * installed here, otherwise the run stops with a one-line instruction.
  */
@@ -98,12 +99,25 @@ function checkWidgetSize(): StepResult {
   return { name: `widget.js gzip size ${bytes} ≤ ${WIDGET_GZIP_BUDGET}`, ok, passed: 0, failed: 0 };
 }
 
+/**
+ * publint on the package `npm pack dist/npm` publishes. `--strict` fails on its warnings; its
+ * suggestions never set the exit code, so the step fails on them here.
+ */
+async function publintStep(): Promise<StepResult> {
+  const { ok, output } = await run('publint', ['run', '--strict', 'dist/npm']);
+  return { name: 'publint --strict dist/npm', ok: ok && !output.includes('Suggestions:'), passed: 0, failed: 0 };
+}
+
 const chrome = ensureChromium();
 const results: StepResult[] = [];
 results.push(await checkStep('typecheck', 'npm', ['run', '-s', 'typecheck']));
 results.push(await checkStep('lint', 'npm', ['run', '-s', 'lint']));
 results.push(await checkStep('build', 'npm', ['run', '-s', 'build']));
 results.push(checkWidgetSize());
+results.push(await publintStep());
+results.push(
+  await checkStep('attw (types as ESM users resolve them)', 'attw', ['--pack', 'dist/npm', '--profile', 'esm-only']),
+);
 results.push(await vitestStep('relay (workerd)', 'test/edge/vitest.config.ts'));
 
 const widget = await run('web-test-runner', ['--config', 'test/widget/web-test-runner.config.js'], {

@@ -1,11 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.ts';
@@ -186,57 +182,6 @@ describe('the demo page', () => {
     } finally {
       await page.close();
       partner.close();
-    }
-  });
-
-  it('works when an SPA imports the built npm package', async () => {
-    const app = mkdtempSync(path.join(tmpdir(), 'lead-capture-spa-'));
-    try {
-      // The app sees the package as an install would: by name, through package.json "exports".
-      mkdirSync(path.join(app, 'node_modules'));
-      symlinkSync(process.cwd(), path.join(app, 'node_modules', 'lead-capture'), 'dir');
-      writeFileSync(
-        path.join(app, 'main.js'),
-        `import { LeadCapture } from 'lead-capture';
-         window.sameClass = customElements.get('lead-capture') === LeadCapture;
-         const element = document.createElement('lead-capture');
-         element.setAttribute('form', 'demo-takepayments');
-         element.setAttribute('relay', ${JSON.stringify(demo.relay)});
-         element.addEventListener('lead-ready', () => { window.ready = true; });
-         document.body.append(element);`,
-      );
-      await build({
-        root: app,
-        logLevel: 'silent',
-        configFile: false,
-        build: {
-          outDir: path.join(app, 'dist'),
-          lib: { entry: path.join(app, 'main.js'), formats: ['es'], fileName: () => 'app.js' },
-        },
-      });
-      const bundle = readFileSync(path.join(app, 'dist', 'app.js'), 'utf8');
-      const spa = createServer((request, response) => {
-        const isScript = request.url === '/app.js';
-        response.writeHead(200, { 'content-type': isScript ? 'text/javascript' : 'text/html' });
-        response.end(
-          isScript
-            ? bundle
-            : '<!doctype html><html lang="en"><title>SPA</title><script type="module" src="/app.js"></script></html>',
-        );
-      });
-      await new Promise<void>((resolve) => spa.listen(0, '127.0.0.1', resolve));
-      const page = await browser.newPage();
-      try {
-        await page.goto(`http://127.0.0.1:${(spa.address() as AddressInfo).port}/`);
-        await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
-        expect(await page.evaluate(() => (window as unknown as { sameClass: boolean }).sameClass)).toBe(true);
-        await expect.poll(() => page.getByLabel('First name').count()).toBe(1);
-      } finally {
-        await page.close();
-        spa.close();
-      }
-    } finally {
-      rmSync(app, { recursive: true, force: true });
     }
   });
 
