@@ -270,6 +270,66 @@ describe('<lead-capture datalayer>', () => {
   });
 });
 
+describe('<lead-capture> screens', () => {
+  it('offers a translatable “Choose…” as a select’s placeholder', async () => {
+    const element = await mount(undefined, '', {
+      ...quoteForm,
+      fields: [
+        ...quoteForm.fields,
+        {
+          name: 'size',
+          type: 'select' as const,
+          label: 'Size',
+          required: true,
+          options: [{ value: 's', label: 'Small' }],
+        },
+      ],
+      steps: [{ title: 'You', fields: ['firstName', 'email', 'size'] }, ...quoteForm.steps.slice(1)],
+    });
+    expect($(element, '#lc-size option').textContent).to.equal('Choose…');
+    (customElements.get('lead-capture') as typeof LeadCapture).defineLocale('de-DE', { choose: 'Auswählen…' });
+    element.locale = 'de-DE';
+    await element.updateComplete;
+    expect($(element, '#lc-size option').textContent).to.equal('Auswählen…');
+  });
+
+  it('puts a consent’s error below its checkbox and text, like every other error', async () => {
+    const element = await mount();
+    await type(element, 'firstName', 'Ada');
+    await type(element, 'email', 'ada@example.com');
+    await submit(element);
+    await type(element, 'phone', '07840 258823');
+    await submit(element);
+    const error = $(element, '#lc-consent-contact-error').getBoundingClientRect();
+    const box = $(element, '#lc-consent-contact').getBoundingClientRect();
+    const text = $(element, 'label[for="lc-consent-contact"]').getBoundingClientRect();
+    expect(error.top).to.be.at.least(text.bottom - 1);
+    expect(error.top).to.be.at.least(box.bottom - 1);
+    expect(error.width).to.be.greaterThan(text.width / 2);
+  });
+
+  it('confirms with a heading that takes focus, the form’s message, and the form’s height kept', async () => {
+    const element = await mount();
+    await type(element, 'firstName', 'Ada');
+    await type(element, 'email', 'ada@example.com');
+    await submit(element);
+    await type(element, 'phone', '07840 258823');
+    ($(element, '#lc-consent-contact') as HTMLInputElement).click();
+    await element.updateComplete;
+    const height = element.getBoundingClientRect().height;
+    const success = oneEvent(element, 'lead-success');
+    await submit(element);
+    await success;
+    await element.updateComplete;
+    const heading = $(element, '[part="success-title"]');
+    expect(heading.tagName).to.equal('H2');
+    await waitUntil(() => element.shadowRoot?.activeElement === heading, 'the heading takes focus');
+    expect($(element, '[part="success"]').getAttribute('role')).to.equal('status');
+    expect(element.getBoundingClientRect().height).to.be.at.least(height - 1);
+    await expect(element).to.be.accessible();
+  });
+});
+
 describe('<lead-capture> with a Turnstile site key', () => {
   afterEach(() => {
     delete (window as { turnstile?: unknown }).turnstile;

@@ -206,3 +206,66 @@ describe('<lead-capture> offers, choosing none', () => {
     await expect(element).to.be.accessible();
   });
 });
+
+describe('<lead-capture> offers screen', () => {
+  it('moves focus to the offers heading and keeps the form’s title and progress', async () => {
+    const element = await mount({ ping: () => Response.json(twoOffers), post: () => Response.json({}) });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    await waitUntil(() => document.activeElement?.id === 'lc-offers-title', 'focus on the offers heading');
+    expect(element.shadowRoot?.querySelector('[part="title"]')?.textContent).to.equal('Solar quote');
+    expect(element.shadowRoot?.querySelector('[part="progress"]')?.textContent).to.contain('Step 2 of 2');
+  });
+
+  it('shows a price in the locale’s currency, and none where the price is zero', async () => {
+    const free = { ...offer('o-3', 'Free Co'), price: 0 };
+    const element = await mount({
+      ping: () => Response.json({ ...twoOffers, offers: [offer('o-1', 'Sunny Co'), free] }),
+      post: () => Response.json({}),
+    });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    const [paid, unpaid] = [...(offersBlock(element)?.querySelectorAll('.lc-offer') ?? [])].map((o) => o.textContent);
+    expect(paid).to.contain('£49.50');
+    expect(unpaid).not.to.match(/£|\d\.\d\d/);
+    element.locale = 'en-US';
+    await element.updateComplete;
+    expect(offersBlock(element)?.querySelector('.lc-offer')?.textContent).to.contain('$49.50');
+  });
+
+  it('separates the privacy policy from the terms', async () => {
+    const element = await mount({ ping: () => Response.json(twoOffers), post: () => Response.json({}) });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    const consent = offersBlock(element)?.querySelector('.lc-consent')?.textContent?.replace(/\s+/g, ' ');
+    expect(consent).to.contain('Privacy policy · Terms');
+  });
+
+  it('goes back to change an answer, and a changed answer pings again', async () => {
+    const pings: RelayCall[] = [];
+    const element = await mount({
+      ping: (call) => {
+        pings.push(call);
+        return Response.json(twoOffers);
+      },
+      post: () => Response.json({}),
+    });
+    submitForm(element);
+    await waitUntil(() => offersBlock(element), 'the offers render');
+    const back = [...(offersBlock(element)?.querySelectorAll('button') ?? [])].find((b) => b.type === 'button');
+    expect(back?.textContent?.trim()).to.equal('Change my answers');
+    back?.click();
+    await waitUntil(() => element.shadowRoot?.querySelector('form'), 'the form is back');
+    expect(offersBlock(element)).to.equal(null);
+    const email = element.shadowRoot?.querySelector<HTMLInputElement>('#lc-email');
+    expect(email?.value).to.equal('ada@example.com');
+    if (email) {
+      email.value = 'ada@lovelace.example';
+      email.dispatchEvent(new Event('input'));
+    }
+    await element.updateComplete;
+    submitForm(element);
+    await waitUntil(() => pings.length === 2, 'a second ping');
+    expect(pings[1]?.body).to.deep.include({ fields: { firstName: 'Ada', email: 'ada@lovelace.example' } });
+  });
+});
