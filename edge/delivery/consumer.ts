@@ -6,11 +6,8 @@
 import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
 import { ConfigurationError, resolveDestination } from './destination.ts';
 import type { DeliveryMessage } from './queue.ts';
-import { backoffSeconds, deliverySettings } from './settings.ts';
+import { backoffSeconds, deliverySettings, retryDelaySeconds } from './settings.ts';
 import { claimAttempt, getDelivery, getLead, recordAttempt, refreshLeadStatus, setDeliveryStatus } from './store.ts';
-
-/** Cloudflare Queues delays a retry by at most 12 hours; a longer Retry-After waits that long. */
-const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
 export type DeliveryAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number } | { kind: 'dead-letter' };
 
@@ -74,9 +71,10 @@ export async function deliverMessage(env: Env, message: DeliveryMessage): Promis
   });
   if (result.outcome !== 'retryable') return { kind: 'ack' };
   if (lastChance) return { kind: 'dead-letter' };
-  const backoff = backoffSeconds(attempt, settings.backoffBaseSeconds);
-  const delaySeconds = Math.min(Math.max(backoff, result.retryAfterSeconds ?? 0), MAX_QUEUE_DELAY_SECONDS);
-  return { kind: 'retry', delaySeconds };
+  return {
+    kind: 'retry',
+    delaySeconds: retryDelaySeconds(attempt, settings.backoffBaseSeconds, result.retryAfterSeconds),
+  };
 }
 
 export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {

@@ -11,6 +11,8 @@ export interface DeliverySettings {
 
 const MAX_DELAY_SECONDS = 6 * 60 * 60;
 const QUEUE_MAX_ATTEMPTS = 11;
+/** Cloudflare Queues delays a retry by at most 12 hours; a longer Retry-After waits that long. */
+const MAX_QUEUE_DELAY_SECONDS = 12 * 60 * 60;
 
 function positive(value: string | undefined, fallback: number): number {
   const n = Number(value);
@@ -30,4 +32,20 @@ export function deliverySettings(env: Env): DeliverySettings {
 export function backoffSeconds(attempt: number, baseSeconds: number, random = Math.random): number {
   const raw = Math.min(baseSeconds * 3 ** Math.max(0, attempt - 1), MAX_DELAY_SECONDS);
   return Math.max(1, Math.round(raw * (0.8 + 0.4 * random())));
+}
+
+/**
+ * How long the queue waits before the next attempt: the backoff, or the provider's Retry-After when
+ * that is longer, never more than the queue can delay a message.
+ */
+export function retryDelaySeconds(
+  attempt: number,
+  baseSeconds: number,
+  retryAfterSeconds: number | undefined,
+  random = Math.random,
+): number {
+  return Math.min(
+    Math.max(backoffSeconds(attempt, baseSeconds, random), retryAfterSeconds ?? 0),
+    MAX_QUEUE_DELAY_SECONDS,
+  );
 }

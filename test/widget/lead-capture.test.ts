@@ -172,6 +172,42 @@ describe('<lead-capture>', () => {
     expect(sessionStorage.getItem('lead-capture:quote')).to.equal(null);
   });
 
+  it('keeps the draft through a refused submit, so a reload still shows what was typed', async () => {
+    const first = await mount(() =>
+      Response.json({ error: { code: 'rate_limited', message: 'Slow down' } }, { status: 429 }),
+    );
+    const failed = oneEvent(first, 'lead-error');
+    await fillAndSend(first);
+    expect((await failed).detail.code).to.equal('rate_limited');
+    first.remove();
+    stub?.restore();
+    const second = await mount();
+    expect(($(second, '#lc-phone') as HTMLInputElement).value).to.equal('07840 258823');
+    ($(second, 'button.secondary') as HTMLButtonElement).click();
+    await second.updateComplete;
+    expect(($(second, '#lc-firstName') as HTMLInputElement).value).to.equal('Ada');
+  });
+
+  it('sends the same Idempotency-Key after a reload that follows a failed submit', async () => {
+    const first = await mount(() =>
+      Response.json({ error: { code: 'rate_limited', message: 'Slow down' } }, { status: 429 }),
+    );
+    const failed = oneEvent(first, 'lead-error');
+    await fillAndSend(first);
+    await failed;
+    const firstKey = stub?.calls.find((c) => c.method === 'POST')?.headers['idempotency-key'];
+    expect(firstKey).to.be.a('string');
+    first.remove();
+    stub?.restore();
+    const second = await mount();
+    const success = oneEvent(second, 'lead-success');
+    ($(second, '#lc-consent-contact') as HTMLInputElement).click();
+    await second.updateComplete;
+    await submit(second);
+    await success;
+    expect(stub?.calls.find((c) => c.method === 'POST')?.headers['idempotency-key']).to.equal(firstKey);
+  });
+
   it('prefills from data-field-* attributes', async () => {
     const element = await mount(undefined, 'data-field-first-name="Marie"');
     expect(($(element, '#lc-firstName') as HTMLInputElement).value).to.equal('Marie');

@@ -1,6 +1,8 @@
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { admin, postLead, validTakePaymentsLead } from '../helpers.ts';
+import worker from '../../../edge/index.ts';
+import { admin, PAGE_ORIGIN, postLead, testClientIp, validTakePaymentsLead } from '../helpers.ts';
 
 async function errorOf(response: Response) {
   return ((await response.json()) as { error: { code: string; issues?: { path: string; rule: string }[] } }).error;
@@ -156,5 +158,67 @@ describe('POST /v1/forms/:formId/leads', () => {
     const after = await env.DB.prepare('SELECT COUNT(*) AS n FROM leads').first<{ n: number }>();
     expect(after?.n).toBe(before?.n);
     expect((await admin(`/leads/${leadId}`)).status).toBe(404);
+  });
+
+  it('answers concurrent identical requests with one key with the one lead they stored', async () => {
+    const headers = { 'idempotency-key': `race-${crypto.randomUUID()}` };
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => postLead('demo-takepayments', validTakePaymentsLead, headers)),
+    );
+    expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202, 202]);
+    const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { leadId: string }).leadId));
+    expect(new Set(ids).size).toBe(1);
+    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM leads WHERE idempotency_key = ?')
+      .bind(headers['idempotency-key'])
+      .first<{ n: number }>();
+    expect(count?.n).toBe(1);
+  });
+
+  it('refuses every concurrent request with one key but another body than the one stored', async () => {
+    const headers = { 'idempotency-key': `race-${crypto.randomUUID()}` };
+    const names = ['Ada', 'Grace', 'Mary', 'Emmy', 'Hedy', 'Joan'];
+    const responses = await Promise.all(
+      names.map((firstName) =>
+        postLead(
+          'demo-takepayments',
+          { ...validTakePaymentsLead, fields: { ...validTakePaymentsLead.fields, firstName } },
+          headers,
+        ),
+      ),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409, 409]);
+    const conflicts = responses.filter((r) => r.status === 409);
+    for (const conflict of conflicts) expect((await errorOf(conflict)).code).toBe('idempotency_conflict');
+  });
+
+  it('keeps a lead whose queue send failed, shows it failed, and replays it', async () => {
+    const failingQueue = {
+      send: () => Promise.reject(new Error('queue unavailable')),
+      sendBatch: () => Promise.reject(new Error('queue unavailable')),
+    };
+    const request = new Request('http://relay.test/v1/forms/demo-takepayments/leads', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, 'cf-connecting-ip': testClientIp() },
+      body: JSON.stringify(validTakePaymentsLead),
+    });
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(request, { ...env, DELIVERIES: failingQueue } as unknown as Env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(202);
+    const { leadId } = (await response.json()) as { leadId: string };
+
+    const stored = (await (await admin(`/leads/${leadId}`)).json()) as {
+      status: string;
+      deliveries: { status: string; lastError: string | null }[];
+    };
+    expect(stored.status).toBe('failed');
+    expect(stored.deliveries).toEqual([expect.objectContaining({ status: 'failed', lastError: 'queue send failed' })]);
+
+    const replay = await admin(`/leads/${leadId}/replay`, { method: 'POST' });
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toMatchObject({ leadId, replayed: ['takepayments'] });
+    const after = (await (await admin(`/leads/${leadId}`)).json()) as { deliveries: { status: string }[] };
+    expect(after.deliveries[0]?.status).not.toBe('failed');
   });
 });
