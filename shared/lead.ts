@@ -4,23 +4,11 @@
  */
 import * as z from 'zod/mini';
 
-export const CONTEXT_KEYS = [
-  'utm_source',
-  'utm_medium',
-  'utm_campaign',
-  'utm_term',
-  'utm_content',
-  'gclid',
-  'fbclid',
-  'pageUrl',
-  'referrer',
-] as const;
-
-// `.check()` is a method call a bundler must assume has effects; marked pure, a bundle that needs
-// only CONTEXT_KEYS (the widget) leaves zod out.
+// `.check()` is a method call a bundler must assume has effects; marked pure, a bundle that reaches
+// this module without using its schemas can leave them out.
 const contextValue = z.optional(/* @__PURE__ */ z.string().check(z.maxLength(2000)));
 
-/** Written out key by key (not mapped from CONTEXT_KEYS) so that each key keeps its own type. */
+/** Written out key by key (not mapped from context-keys.ts) so that each key keeps its own type. */
 export const leadContextSchema = z.strictObject({
   utm_source: contextValue,
   utm_medium: contextValue,

@@ -2,7 +2,8 @@
  * @module What the widget reads from the page it sits on: UTM and click ids, the page URL and
  * referrer (the lead's `context`), and prefills from `?lc_<name>=` in the URL.
  */
-import { CONTEXT_KEYS, type LeadContext } from '../shared/lead.ts';
+import { CONTEXT_KEYS } from '../shared/context-keys.ts';
+import type { LeadContext } from '../shared/lead.ts';
 
 const MAX = 2000;
 
