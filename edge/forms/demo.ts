@@ -26,6 +26,15 @@ const VEHICLE_FIELD = {
   ],
 };
 
+/** Who the consumer is, as the US demos that reach a buyer at once (LeadExec sends, transfer) ask it. */
+const US_CONTACT_FIELDS = [
+  { name: 'firstName', type: 'text', label: 'First name', required: true, maxLength: 100, autocomplete: 'given-name' },
+  { name: 'lastName', type: 'text', label: 'Last name', required: true, maxLength: 100, autocomplete: 'family-name' },
+  { name: 'email', type: 'email', label: 'Email', required: true, maxLength: 200, autocomplete: 'email' },
+  { name: 'phone', type: 'tel', label: 'Phone', required: true, country: 'US', autocomplete: 'tel' },
+  { name: 'zip', type: 'postcode', label: 'ZIP code', required: true, maxLength: 10, autocomplete: 'postal-code' },
+];
+
 /** The CAP campaign the demos submit to (the document's example campaign). */
 const CAP_CAMPAIGN_ID = '966c7488-bfa7-45b5-8510-d26ba3008879';
 
@@ -193,6 +202,42 @@ export const demoForms = [
         },
       },
     ],
+  },
+  {
+    id: 'demo-leadexec-sends',
+    title: 'Compare car insurance quotes',
+    description: 'Tell us who you are and we will take you straight to an insurer with a quote.',
+    allowedOrigins: LOCAL_ORIGINS,
+    fields: US_CONTACT_FIELDS,
+    consents: [
+      {
+        name: 'tcpa',
+        text: 'By ticking this box, I agree that an insurance partner may call and text me at the number I gave, including by automated means, about car insurance. Consent is not a condition of purchase.',
+        required: true,
+      },
+    ],
+    submitLabel: 'See my quote',
+    successMessage: 'Thank you. An insurer will be in touch with your quote.',
+    // The buyer LeadExec chooses answers with its own page: the consumer is taken there.
+    destinations: [{ provider: 'leadexec', options: { vid: 1001, lid: 2004, aid: 3003, mode: 'sends' } }],
+  },
+  {
+    id: 'demo-leadexec-transfer',
+    title: 'Talk to a debt adviser now',
+    description: 'Leave your number and we will connect you to an adviser straight away.',
+    allowedOrigins: LOCAL_ORIGINS,
+    fields: US_CONTACT_FIELDS,
+    consents: [
+      {
+        name: 'tcpa',
+        text: 'By ticking this box, I agree that a debt advice partner may call me at the number I gave, including by automated means. Consent is not a condition of purchase.',
+        required: true,
+      },
+    ],
+    submitLabel: 'Connect me',
+    successMessage: 'Thank you. An adviser is ready to take your call.',
+    // LeadExec answers the agent who takes the call: the consumer is shown whom to call.
+    destinations: [{ provider: 'leadexec', options: { vid: 1001, lid: 2005, aid: 3003, mode: 'transfer' } }],
   },
   {
     id: 'demo-dialler',
