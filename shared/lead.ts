@@ -45,5 +45,9 @@ export const leadAcceptedSchema = z.object({
   leadId: z.string(),
   status: z.enum(LEAD_STATUSES),
   deliveries: z.array(z.object({ provider: z.string(), status: z.enum(DELIVERY_STATUSES) })),
+  /** LeadExec "insert with sends" delivered at once: the buyer's page to take the consumer to. */
+  redirectUrl: z.optional(z.string()),
+  /** LeadExec "call transfer" delivered at once: the agent the consumer should call now. */
+  transfer: z.optional(z.object({ agentName: z.string(), agentPhone: z.string() })),
 });
 export type LeadAccepted = z.infer<typeof leadAcceptedSchema>;

@@ -208,6 +208,25 @@ describe('<lead-capture>', () => {
     expect(stub?.calls.find((c) => c.method === 'POST')?.headers['idempotency-key']).to.equal(firstKey);
   });
 
+  it('shows the agent to call when the relay transferred the lead at once', async () => {
+    const element = await mount(
+      () =>
+        Response.json({
+          leadId: 'lead-7',
+          status: 'delivered',
+          deliveries: [{ provider: 'leadexec', status: 'delivered' }],
+          transfer: { agentName: 'Sam at Acme Debt Advice', agentPhone: '(800) 555-0199' },
+        }),
+      'redirect="never"',
+    );
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    expect((await success).detail.leadId).to.equal('lead-7');
+    await element.updateComplete;
+    expect($(element, '[part="transfer"]').textContent).to.contain('Sam at Acme Debt Advice');
+    expect($(element, '[part="transfer-phone"]').getAttribute('href')).to.equal('tel:8005550199');
+  });
+
   it('prefills from data-field-* attributes', async () => {
     const element = await mount(undefined, 'data-field-first-name="Marie"');
     expect(($(element, '#lc-firstName') as HTMLInputElement).value).to.equal('Marie');

@@ -250,18 +250,24 @@ export class FormController implements ReactiveController {
     if (token) submission.turnstileToken = token;
     const key = this.#idempotencyKey;
     const result = await withRetries(() => submitLead(this.relay, form.id, submission, key));
-    if (result.ok) this.succeed({ leadId: result.value.leadId });
-    else this.fail(result.error);
+    if (!result.ok) return this.fail(result.error);
+    const { leadId, transfer, redirectUrl } = result.value;
+    this.succeed(transfer ? { leadId, transfer } : { leadId }, redirectUrl);
   }
 
-  /** The lead went through: the draft is done with, and the confirmation takes focus. */
-  succeed(outcome: Outcome): void {
+  /**
+   * The lead went through: the draft is done with, and the confirmation takes focus. A buyer's page
+   * (LeadExec sends) is followed unless the element says `redirect="never"`, and only over http(s).
+   */
+  succeed(outcome: Outcome, redirectUrl?: string): void {
     if (this.definition) clearDraft(this.definition.id);
     this.#idempotencyKey = undefined;
     this.outcome = outcome;
     this.show('success');
     this.#host.dispatchEvent(new LeadSuccessEvent({ leadId: outcome.leadId }));
     this.#focus('#lc-done');
+    if (redirectUrl && this.#host.redirect !== 'never' && /^https?:\/\//i.test(redirectUrl))
+      location.assign(redirectUrl);
   }
 
   /** Nobody could take the enquiry; nothing more to keep. */

@@ -112,8 +112,7 @@ export class OffersController implements ReactiveController {
     if (result.ok) {
       const { leadId, redirectUrl, transfer } = result.value;
       this.#session = undefined;
-      this.#form.succeed(transfer ? { leadId, transfer } : { leadId });
-      if (redirectUrl && this.#host.redirect !== 'never' && /^https?:/.test(redirectUrl)) location.assign(redirectUrl);
+      this.#form.succeed(transfer ? { leadId, transfer } : { leadId }, redirectUrl);
     } else if (result.error.code === 'order_expired') {
       await this.#ping(definition, this.#form.strings.offersRefreshed);
     } else {
