@@ -1,27 +1,61 @@
 /**
- * @module The queue consumer: delivers one destination per message, records every attempt, and
- * acknowledges messages one by one so one failure never redelivers the others. A destination that
- * succeeded (or was refused) is never sent again, however often the queue redelivers its message.
+ * @module The queue consumer: delivers one destination (or runs one step) per message, records
+ * every attempt, and acknowledges messages one by one so one failure never redelivers the others.
+ * A delivery or step that succeeded (or was refused) is never sent again, however often the queue
+ * redelivers its message. A step runs only once the delivery it follows is delivered; that
+ * delivery's success sends the steps that were waiting for it.
  */
 import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
 import { ConfigurationError, resolveDestination } from './destination.ts';
-import type { DeliveryMessage } from './queue.ts';
+import { type DeliveryMessage, enqueueDeliveries } from './queue.ts';
 import { backoffSeconds, deliverySettings, retryDelaySeconds } from './settings.ts';
-import { claimAttempt, getDelivery, getLead, recordAttempt, refreshLeadStatus, setDeliveryStatus } from './store.ts';
+import {
+  claimAttempt,
+  type DeliveryRow,
+  getDelivery,
+  getLead,
+  recordAttempt,
+  refreshLeadStatus,
+  setDeliveryStatus,
+  waitingSteps,
+} from './store.ts';
 
 export type DeliveryAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number } | { kind: 'dead-letter' };
 
-async function attemptDelivery(env: Env, message: DeliveryMessage, lead: CanonicalLead, timeoutMs: number) {
+/** What the queue should do with the message, and the attempt's result when one was made. */
+export interface AttemptOutcome {
+  action: DeliveryAction;
+  result?: DeliveryResult;
+}
+
+async function callProvider(
+  env: Env,
+  message: DeliveryMessage,
+  delivery: DeliveryRow,
+  lead: CanonicalLead,
+  reference: string | null,
+  timeoutMs: number,
+): Promise<DeliveryResult> {
+  const { adapter, destination, baseUrl, apiKey } = resolveDestination(env, message.formId, message.destination);
+  const context = { options: destination.options, baseUrl, apiKey, signal: AbortSignal.timeout(timeoutMs) };
+  if (delivery.kind === 'lead') return adapter.deliver(lead, context);
+  const step = adapter.steps?.[delivery.kind];
+  if (!step) throw new ConfigurationError(`${adapter.name} has no step "${delivery.kind}"`);
+  return step.run(lead, JSON.parse(delivery.payload ?? 'null'), context, reference);
+}
+
+async function attemptDelivery(
+  env: Env,
+  message: DeliveryMessage,
+  delivery: DeliveryRow,
+  lead: CanonicalLead,
+  reference: string | null,
+  timeoutMs: number,
+) {
   const startedAt = new Date();
   let result: DeliveryResult;
   try {
-    const { adapter, destination, baseUrl, apiKey } = resolveDestination(env, message.formId, message.destination);
-    result = await adapter.deliver(lead, {
-      options: destination.options,
-      baseUrl,
-      apiKey,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    result = await callProvider(env, message, delivery, lead, reference, timeoutMs);
   } catch (error) {
     const reason =
       error instanceof ConfigurationError
@@ -34,23 +68,42 @@ async function attemptDelivery(env: Env, message: DeliveryMessage, lead: Canonic
   return { result, startedAt, durationMs: Date.now() - startedAt.getTime() };
 }
 
-/** Delivers the message's destination once and says what the queue should do with the message. */
-export async function deliverMessage(env: Env, message: DeliveryMessage): Promise<DeliveryAction> {
+/**
+ * Makes one attempt at the message's delivery or step and says what the queue should do next. The
+ * relay also calls it inside a request, with a shorter `timeoutMs`, when the consumer waits for the
+ * answer (a LeadExec redirect or agent, an operator's update).
+ */
+export async function attemptMessage(env: Env, message: DeliveryMessage, timeoutMs?: number): Promise<AttemptOutcome> {
+  const ack: AttemptOutcome = { action: { kind: 'ack' } };
   const delivery = await getDelivery(env.DB, message.deliveryId);
-  if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return { kind: 'ack' };
+  if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return ack;
   const settings = deliverySettings(env);
   // Its last attempt is spent and recorded, but the message came back (its dead-lettering failed,
   // or the queue delivered it twice): it goes to the dead-letter queue, not to the provider again.
   if (delivery.status === 'failed' && delivery.attempts - delivery.replay_from >= settings.maxAttempts) {
-    return { kind: 'dead-letter' };
+    return { action: { kind: 'dead-letter' } };
   }
   const stored = await getLead(env.DB, message.leadId);
-  if (!stored) return { kind: 'ack' };
+  if (!stored) return ack;
+  let reference: string | null = null;
+  if (delivery.kind !== 'lead') {
+    const after = delivery.after_id ? await getDelivery(env.DB, delivery.after_id) : null;
+    // Not yet: the delivery it follows sends it once delivered.
+    if (after?.status !== 'delivered') return ack;
+    reference = after.reference;
+  }
   // Another message for this delivery (a replay, a redelivery) is on it right now: this one stands down.
-  if (!(await claimAttempt(env.DB, delivery))) return { kind: 'ack' };
+  if (!(await claimAttempt(env.DB, delivery))) return ack;
 
   const attempt = delivery.attempts + 1;
-  const { result, startedAt, durationMs } = await attemptDelivery(env, message, stored.lead, settings.timeoutMs);
+  const { result, startedAt, durationMs } = await attemptDelivery(
+    env,
+    message,
+    delivery,
+    stored.lead,
+    reference,
+    timeoutMs ?? settings.timeoutMs,
+  );
   const lastChance = attempt - delivery.replay_from >= settings.maxAttempts;
   const status =
     result.outcome === 'delivered'
@@ -69,12 +122,27 @@ export async function deliverMessage(env: Env, message: DeliveryMessage): Promis
     result,
     status,
   });
-  if (result.outcome !== 'retryable') return { kind: 'ack' };
-  if (lastChance) return { kind: 'dead-letter' };
+  if (status === 'delivered') {
+    const steps = await waitingSteps(env.DB, delivery.id);
+    await enqueueDeliveries(
+      env.DELIVERIES,
+      steps.map((s) => ({ deliveryId: s.id, leadId: s.lead_id, formId: message.formId, destination: s.destination })),
+    );
+  }
+  if (result.outcome !== 'retryable') return { action: { kind: 'ack' }, result };
+  if (lastChance) return { action: { kind: 'dead-letter' }, result };
   return {
-    kind: 'retry',
-    delaySeconds: retryDelaySeconds(attempt, settings.backoffBaseSeconds, result.retryAfterSeconds),
+    action: {
+      kind: 'retry',
+      delaySeconds: retryDelaySeconds(attempt, settings.backoffBaseSeconds, result.retryAfterSeconds),
+    },
+    result,
   };
+}
+
+/** Delivers the message's destination (or runs its step) once and says what the queue should do. */
+export async function deliverMessage(env: Env, message: DeliveryMessage): Promise<DeliveryAction> {
+  return (await attemptMessage(env, message)).action;
 }
 
 export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {

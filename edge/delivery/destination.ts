@@ -36,3 +36,11 @@ export function resolveDestination(env: Env, formId: string, index: number): Res
   if (!apiKey) throw new ConfigurationError(`the secret ${secret} is not set`);
   return { adapter, destination, baseUrl, apiKey };
 }
+
+/**
+ * How long a consumer waits for this destination's first attempt, made inside the request because
+ * its answer is for them (a redirect, an agent); undefined when it simply goes on the queue.
+ */
+export function immediateTimeoutMs(destination: Destination): number | undefined {
+  return adapterFor(destination.provider)?.immediateTimeoutMs?.(destination.options as never);
+}

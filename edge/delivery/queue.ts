@@ -1,3 +1,5 @@
+import type { DeliveryAction } from './consumer.ts';
+
 /**
  * @module The delivery queue's message: only ids, so a lead's data stays in D1 and a message can be
  * sent again (replay) without copying anything.
@@ -16,4 +18,13 @@ export async function enqueueDeliveries(
 ): Promise<void> {
   if (messages.length === 0) return;
   await queue.sendBatch(messages.map((body) => ({ body, delaySeconds })));
+}
+
+/**
+ * Hands a message whose first attempt was made inside a request to the queue, as the consumer
+ * would have: a retry later, or the dead-letter queue after the last attempt.
+ */
+export async function continueOnQueue(env: Env, message: DeliveryMessage, action: DeliveryAction): Promise<void> {
+  if (action.kind === 'retry') await enqueueDeliveries(env.DELIVERIES, [message], action.delaySeconds);
+  else if (action.kind === 'dead-letter') await env.DEAD_LETTERS.send(message);
 }

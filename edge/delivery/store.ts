@@ -19,6 +19,12 @@ export interface DeliveryRow {
   lead_id: string;
   destination: number;
   provider: string;
+  /** `lead` for the lead's own delivery; otherwise the step's kind (a LeadExec `update`, a Getlead `note`, …). */
+  kind: string;
+  /** A step's parameters, as JSON; null for a lead's delivery. */
+  payload: string | null;
+  /** The delivery a step needs delivered before it runs. */
+  after_id: string | null;
   status: DeliveryStatus;
   attempts: number;
   replay_from: number;
@@ -76,6 +82,9 @@ export async function insertLead(
       lead_id: lead.id,
       destination,
       provider,
+      kind: 'lead',
+      payload: null,
+      after_id: null,
       status: 'pending',
       attempts: 0,
       replay_from: 0,
@@ -154,12 +163,99 @@ export async function getDelivery(db: D1Database, id: string): Promise<DeliveryR
   return db.prepare('SELECT * FROM deliveries WHERE id = ?').bind(id).first<DeliveryRow>();
 }
 
+/** A lead's deliveries, then its steps in the order they were made. */
 export async function listDeliveries(db: D1Database, leadId: string): Promise<DeliveryRow[]> {
   const { results } = await db
-    .prepare('SELECT * FROM deliveries WHERE lead_id = ? ORDER BY destination')
+    .prepare("SELECT * FROM deliveries WHERE lead_id = ? ORDER BY kind != 'lead', destination, created_at")
     .bind(leadId)
     .all<DeliveryRow>();
   return results;
+}
+
+export interface NewStep {
+  leadId: string;
+  /** The lead's delivery at the provider the step calls: its destination, and what must be delivered first. */
+  after: DeliveryRow;
+  kind: string;
+  payload: unknown;
+}
+
+/** Stores a step, pending, and the lead's status with it. */
+export async function insertStep(db: D1Database, step: NewStep): Promise<DeliveryRow> {
+  const now = new Date().toISOString();
+  const row: DeliveryRow = {
+    id: crypto.randomUUID(),
+    lead_id: step.leadId,
+    destination: step.after.destination,
+    provider: step.after.provider,
+    kind: step.kind,
+    payload: JSON.stringify(step.payload),
+    after_id: step.after.id,
+    status: 'pending',
+    attempts: 0,
+    replay_from: 0,
+    reference: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await db.batch([
+    db
+      .prepare(
+        'INSERT INTO deliveries (id, lead_id, destination, provider, kind, payload, after_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .bind(
+        row.id,
+        row.lead_id,
+        row.destination,
+        row.provider,
+        row.kind,
+        row.payload,
+        row.after_id,
+        row.status,
+        now,
+        now,
+      ),
+    leadStatusStatement(db, step.leadId),
+  ]);
+  return row;
+}
+
+/** Steps waiting for this delivery: they may run once it is delivered. */
+export async function waitingSteps(db: D1Database, deliveryIdValue: string): Promise<DeliveryRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM deliveries WHERE after_id = ? AND status = 'pending' AND attempts = 0")
+    .bind(deliveryIdValue)
+    .all<DeliveryRow>();
+  return results;
+}
+
+/** Stores a lead's changed answers with what changed and when, in one batch. */
+export async function changeLeadFields(
+  db: D1Database,
+  leadId: string,
+  fields: CanonicalLead['fields'],
+  changes: Record<string, { from: string | boolean | null; to: string | boolean | null }>,
+): Promise<{ id: string; changedAt: string }> {
+  const changedAt = new Date().toISOString();
+  const id = crypto.randomUUID();
+  await db.batch([
+    db
+      .prepare('UPDATE leads SET fields = ?, updated_at = ? WHERE id = ?')
+      .bind(JSON.stringify(fields), changedAt, leadId),
+    db
+      .prepare('INSERT INTO lead_changes (id, lead_id, changed_at, changes) VALUES (?, ?, ?, ?)')
+      .bind(id, leadId, changedAt, JSON.stringify(changes)),
+  ]);
+  return { id, changedAt };
+}
+
+export async function listLeadChanges(db: D1Database, leadId: string) {
+  const { results } = await db
+    .prepare('SELECT id, changed_at, changes FROM lead_changes WHERE lead_id = ? ORDER BY changed_at')
+    .bind(leadId)
+    .all<{ id: string; changed_at: string; changes: string }>();
+  return results.map((r) => ({ changeId: r.id, changedAt: r.changed_at, changes: JSON.parse(r.changes) as unknown }));
 }
 
 export async function listAttempts(db: D1Database, deliveryIdValue: string): Promise<AttemptRow[]> {
@@ -173,9 +269,12 @@ export async function listAttempts(db: D1Database, deliveryIdValue: string): Pro
 }
 
 /**
- * The lead's status follows from its deliveries: still waiting, all through, some, none. One
- * statement reads and writes it, so two deliveries finishing at once cannot leave a stale status.
- * No deliveries at all means the consumer chose none of the offers and nothing else delivers.
+ * The lead's status follows from its deliveries and its settled steps: still waiting, all through,
+ * some, none. A step still running leaves the status alone (a delivered lead whose status change is
+ * on its way is still delivered); a step that failed or was refused counts like a delivery, so a
+ * delivered lead with a failed note is partially delivered. One statement reads and writes it, so
+ * two deliveries finishing at once cannot leave a stale status. No deliveries at all means the
+ * consumer chose none of the offers and nothing else delivers.
  */
 function leadStatusStatement(db: D1Database, leadId: string): D1PreparedStatement {
   return db
@@ -183,10 +282,10 @@ function leadStatusStatement(db: D1Database, leadId: string): D1PreparedStatemen
       `UPDATE leads SET updated_at = ?1, status = (
          SELECT CASE
            WHEN COUNT(*) = 0 THEN 'rejected'
-           WHEN SUM(status IN ('pending', 'retrying')) > 0 THEN 'accepted'
-           WHEN SUM(status = 'delivered') = COUNT(*) THEN 'delivered'
+           WHEN SUM(kind = 'lead' AND status IN ('pending', 'retrying')) > 0 THEN 'accepted'
+           WHEN SUM(status = 'delivered') = SUM(status NOT IN ('pending', 'retrying')) THEN 'delivered'
            WHEN SUM(status = 'delivered') > 0 THEN 'partially_delivered'
-           WHEN SUM(status = 'rejected') = COUNT(*) THEN 'rejected'
+           WHEN SUM(status = 'rejected') = SUM(status NOT IN ('pending', 'retrying')) THEN 'rejected'
            ELSE 'failed'
          END FROM deliveries WHERE lead_id = ?2)
        WHERE id = ?2 RETURNING status`,

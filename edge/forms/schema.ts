@@ -79,6 +79,15 @@ export const formConfigSchema = z
         message: 'ping/post needs a leadexec destination with pingPost: true',
       });
     }
+    const pinging = form.destinations[pingDestinationIndex(form.destinations)];
+    if (form.pingPost?.duplicateCheck && pinging && (pinging.options as { aid?: number }).aid === undefined) {
+      // LeadExec's duplicate check needs the campaign (`aid`): without it the check never runs.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pingPost', 'duplicateCheck'],
+        message: "the duplicate check needs the leadexec destination's aid",
+      });
+    }
     if (form.pingPost && form.turnstileSiteKey) {
       // The ping and post requests carry no Turnstile token: the form would look protected and not be.
       ctx.addIssue({

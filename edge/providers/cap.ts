@@ -113,7 +113,7 @@ export const cap = defineAdapter({
     const map = { ...DEFAULT_FIELD_MAP, ...options.fieldMap };
     return [map.firstName, map.lastName, map.emailAddress, options.vehicleField];
   },
-  async deliver(lead, { options, baseUrl, apiKey, signal }) {
+  async deliver(lead, { options, baseUrl, apiKey, signal, transport }) {
     const reply = await callProvider(
       `${baseUrl}/lead-submission/v1/external`,
       {
@@ -122,6 +122,7 @@ export const cap = defineAdapter({
         body: JSON.stringify(buildCapBody(lead, options)),
       },
       signal,
+      transport,
     );
     const retry = retryableReply(reply);
     if (retry) return retry;

@@ -133,11 +133,12 @@ function endpoint(baseUrl: string, path: 'lead/add' | 'lead/cancel', apiKey: str
   return `${baseUrl}/${path}?${new URLSearchParams({ key: apiKey })}`;
 }
 
-function postJson(url: string, body: unknown, signal: AbortSignal): Promise<ProviderReply> {
+function postJson(url: string, body: unknown, { signal, transport }: ProviderContext<unknown>): Promise<ProviderReply> {
   return callProvider(
     url,
     { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
     signal,
+    transport,
   );
 }
 
@@ -147,10 +148,11 @@ function postJson(url: string, body: unknown, signal: AbortSignal): Promise<Prov
  */
 export async function testDiallerLead(
   lead: CanonicalLead,
-  { options, baseUrl, apiKey, signal }: ProviderContext<DiallerOptions>,
+  context: ProviderContext<DiallerOptions>,
 ): Promise<DiallerTestResult> {
+  const { options, baseUrl, apiKey } = context;
   const body = { ...buildLeadBody(lead, options), test: 'true' };
-  const reply = await postJson(endpoint(baseUrl, 'lead/add', apiKey), body, signal);
+  const reply = await postJson(endpoint(baseUrl, 'lead/add', apiKey), body, context);
   const refusal = refusalOf(reply, (json) => json.test === 'ok');
   return refusal ?? { outcome: 'valid', httpStatus: reply.status, response: excerpt(reply.text) };
 }
@@ -163,10 +165,11 @@ function parseCancelAnswer(text: string): unknown {
 /** Cancels the lead at the dialler (`lead/cancel` with its type and mobile). */
 export async function cancelDiallerLead(
   lead: CanonicalLead,
-  { options, baseUrl, apiKey, signal }: ProviderContext<DiallerOptions>,
+  context: ProviderContext<DiallerOptions>,
 ): Promise<DiallerCancelResult> {
+  const { options, baseUrl, apiKey } = context;
   const body = { type: options.type, mobile: mobileOf(lead, options) };
-  const reply = await postJson(endpoint(baseUrl, 'lead/cancel', apiKey), body, signal);
+  const reply = await postJson(endpoint(baseUrl, 'lead/cancel', apiKey), body, context);
   const response = excerpt(reply.text);
   const notCancelled = (warning: string): DiallerCancelResult => ({
     cancelled: false,
@@ -195,11 +198,19 @@ export const dialler = defineAdapter({
     const map = fieldMapOf(options);
     return [map.email, map.first_name, map.surname, map.mobile];
   },
-  async deliver(lead, { options, baseUrl, apiKey, signal }) {
-    const reply = await postJson(endpoint(baseUrl, 'lead/add', apiKey), buildLeadBody(lead, options), signal);
+  async deliver(lead, context) {
+    const { options, baseUrl, apiKey } = context;
+    const reply = await postJson(endpoint(baseUrl, 'lead/add', apiKey), buildLeadBody(lead, options), context);
     const refusal = refusalOf(reply, (json) => json.saved === true && json.processed === true);
     return (
       refusal ?? { outcome: 'delivered', reference: lead.id, httpStatus: reply.status, response: excerpt(reply.text) }
     );
+  },
+  // The dialler has a test mode of its own: it checks the lead as it would a real one and saves nothing.
+  async dryRun(lead, context) {
+    const tested = await testDiallerLead(lead, context);
+    return tested.outcome === 'valid'
+      ? { ok: true, message: `the dialler's test mode accepted the lead (HTTP ${tested.httpStatus})` }
+      : { ok: false, message: tested.reason };
   },
 });

@@ -19,7 +19,14 @@
  */
 import * as z from 'zod';
 import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
-import { type CanonicalLead, type DeliveryResult, defineAdapter, fieldText, type ProviderContext } from './types.ts';
+import {
+  type CanonicalLead,
+  type DeliveryResult,
+  defineAdapter,
+  defineStep,
+  fieldText,
+  type ProviderContext,
+} from './types.ts';
 
 const MAPPED_FIELDS = ['email', 'mobileno', 'feedback', 'company_name', 'date_of_birth', 'purpose'] as const;
 type MappedField = (typeof MAPPED_FIELDS)[number];
@@ -37,6 +44,10 @@ const getleadTaskSchema = z.strictObject({
   /** `task_category_id`: 1 normal task, 2 call task. Default "normal". */
   category: z.enum(['normal', 'call']).default('normal'),
   description: z.string().optional(),
+  /** `comment`. Default: none. */
+  comment: z.string().optional(),
+  /** `scheduled_date`: when the task is due, as the document writes dates (YYYY-MM-DD). Default: none. */
+  scheduledDate: z.iso.date().optional(),
   /** `assigned_to`: the agent's name. Default: none. */
   assignedTo: z.string().optional(),
 });
@@ -51,6 +62,11 @@ const getleadDealSchema = z.strictObject({
   amount: z.int().nonnegative().optional(),
   /** `staff_name`: the deal's agent. Default: none. */
   staffName: z.string().optional(),
+  /** `start_date` / `end_date`: the deal's estimated start and end (YYYY-MM-DD). Default: none. */
+  startDate: z.iso.date().optional(),
+  endDate: z.iso.date().optional(),
+  /** `deal_note`. Default: none. */
+  note: z.string().optional(),
 });
 export type GetleadDeal = z.infer<typeof getleadDealSchema>;
 
@@ -104,6 +120,8 @@ export const getleadOptionsSchema = z.strictObject({
 });
 export type GetleadOptions = z.infer<typeof getleadOptionsSchema>;
 
+type GetleadContext = ProviderContext<GetleadOptions>;
+
 /** Every Getlead endpoint answers this, with HTTP 200 even when it says no. */
 const getleadAnswerSchema = z.object({ status: z.string(), message: z.string().optional() });
 
@@ -143,8 +161,12 @@ function params(entries: Record<string, string | number | undefined>): URLSearch
   return search;
 }
 
-async function postGetlead(url: string, search: URLSearchParams, signal: AbortSignal): Promise<GetleadResult> {
-  const reply = await callProvider(`${url}?${search}`, { method: 'POST' }, signal);
+async function postGetlead(
+  url: string,
+  search: URLSearchParams,
+  { signal, transport }: GetleadContext,
+): Promise<GetleadResult> {
+  const reply = await callProvider(`${url}?${search}`, { method: 'POST' }, signal, transport);
   const retry = retryableReply(reply);
   if (retry?.outcome === 'retryable') return retry;
   const response = excerpt(reply.text);
@@ -163,10 +185,9 @@ async function postGetlead(url: string, search: URLSearchParams, signal: AbortSi
   return { outcome: 'rejected', reason, httpStatus: reply.status, response };
 }
 
-type GetleadContext = ProviderContext<GetleadOptions>;
-
 /** Creates the lead (`gl-website-contacts`), without its follow-ups. */
-export function createGetleadLead(lead: CanonicalLead, { options, baseUrl, apiKey, signal }: GetleadContext) {
+export function createGetleadLead(lead: CanonicalLead, context: GetleadContext) {
+  const { options, baseUrl, apiKey } = context;
   const map = { ...DEFAULT_FIELD_MAP, ...options.fieldMap };
   const contact = contactOf(lead, options);
   const name = options.nameFields.flatMap((field) => fieldText(lead, field) ?? []).join(' ');
@@ -189,7 +210,7 @@ export function createGetleadLead(lead: CanonicalLead, { options, baseUrl, apiKe
     department: options.department,
     ...custom,
   });
-  return postGetlead(`${baseUrl}/api/gl-website-contacts`, search, signal);
+  return postGetlead(`${baseUrl}/api/gl-website-contacts`, search, context);
 }
 
 /** Creates a task on the lead (`gl-task-creation-api`). */
@@ -202,24 +223,26 @@ export function createGetleadTask(lead: CanonicalLead, context: GetleadContext, 
     countrycode,
     mobile_no: mobile,
     email,
+    comment: task.comment,
     task_category_id: task.category === 'call' ? 2 : 1,
+    scheduled_date: task.scheduledDate,
     assigned_to: task.assignedTo,
   });
-  return postGetlead(`${context.baseUrl}/api/gl-task-creation-api`, search, context.signal);
+  return postGetlead(`${context.baseUrl}/api/gl-task-creation-api`, search, context);
 }
 
 /** Adds a note to the lead (`gl-note-creation-api`). */
 export function createGetleadNote(lead: CanonicalLead, context: GetleadContext, note: string) {
   const { countrycode, mobile, email } = contactOf(lead, context.options);
   const search = params({ token: context.apiKey, note, countrycode, mobile_no: mobile, email });
-  return postGetlead(`${context.baseUrl}/api/gl-note-creation-api`, search, context.signal);
+  return postGetlead(`${context.baseUrl}/api/gl-note-creation-api`, search, context);
 }
 
 /** Changes the lead's status (`gl-status-change-api`). */
 export function changeGetleadStatus(lead: CanonicalLead, context: GetleadContext, status: string) {
   const { countrycode, mobile, email } = contactOf(lead, context.options);
   const search = params({ token: context.apiKey, status, countrycode, mobile_no: mobile, email });
-  return postGetlead(`${context.baseUrl}/api/gl-status-change-api`, search, context.signal);
+  return postGetlead(`${context.baseUrl}/api/gl-status-change-api`, search, context);
 }
 
 /** Creates a deal on the lead (`gl-deal-creation-api`). */
@@ -233,15 +256,18 @@ export function createGetleadDeal(lead: CanonicalLead, context: GetleadContext, 
     countrycode,
     staff_name: deal.staffName,
     deal_amount: deal.amount,
+    start_date: deal.startDate,
+    end_date: deal.endDate,
+    deal_note: deal.note,
   });
-  return postGetlead(`${context.baseUrl}/api/gl-deal-creation-api`, search, context.signal);
+  return postGetlead(`${context.baseUrl}/api/gl-deal-creation-api`, search, context);
 }
 
 /** Assigns the lead's number to a department (`gl-department-vise-agent-assign/{token}`). */
 export function assignGetleadDepartment(lead: CanonicalLead, context: GetleadContext, department: string) {
   const { mobile } = contactOf(lead, context.options);
   const url = `${context.baseUrl}/api/gl-department-vise-agent-assign/${encodeURIComponent(context.apiKey)}`;
-  return postGetlead(url, params({ SourceNumber: mobile, department }), context.signal);
+  return postGetlead(url, params({ SourceNumber: mobile, department }), context);
 }
 
 /** Runs one follow-up and says in a line what came of it, never throwing: the lead already exists. */
@@ -278,12 +304,44 @@ async function runFollowUp(lead: CanonicalLead, context: GetleadContext, followU
   }
 }
 
+/** A Getlead call's answer as a step records it: Getlead returns no id, so there is no reference. */
+async function asStep(call: Promise<GetleadResult>): Promise<DeliveryResult> {
+  const result = await call;
+  return result.outcome === 'success'
+    ? { outcome: 'delivered', reference: null, httpStatus: result.httpStatus, response: result.response }
+    : result;
+}
+
+/**
+ * What an operator can do to a lead Getlead has, each with every parameter its endpoint documents
+ * (the contact that names the lead is always the lead's own).
+ */
+const getleadSteps = {
+  status: defineStep(z.strictObject({ status: z.string().min(1).max(200) }), (lead, p, context: GetleadContext) =>
+    asStep(changeGetleadStatus(lead, context, p.status)),
+  ),
+  note: defineStep(z.strictObject({ note: z.string().min(1).max(2000) }), (lead, p, context: GetleadContext) =>
+    asStep(createGetleadNote(lead, context, p.note)),
+  ),
+  task: defineStep(getleadTaskSchema, (lead, p, context: GetleadContext) =>
+    asStep(createGetleadTask(lead, context, p)),
+  ),
+  deal: defineStep(getleadDealSchema, (lead, p, context: GetleadContext) =>
+    asStep(createGetleadDeal(lead, context, p)),
+  ),
+  department: defineStep(
+    z.strictObject({ department: z.string().min(1).max(200) }),
+    (lead, p, context: GetleadContext) => asStep(assignGetleadDepartment(lead, context, p.department)),
+  ),
+};
+
 export const getlead = defineAdapter({
   name: 'getlead',
   optionsSchema: getleadOptionsSchema,
   defaultSecret: 'GETLEAD_TOKEN',
   baseUrlVar: 'GETLEAD_BASE_URL',
   requiredFields: (options) => [options.fieldMap.mobileno ?? DEFAULT_FIELD_MAP.mobileno],
+  steps: getleadSteps,
   async deliver(lead, context) {
     const created = await createGetleadLead(lead, context);
     if (created.outcome !== 'success') return created;

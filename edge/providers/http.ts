@@ -2,7 +2,7 @@
  * @module The one way adapters talk to providers: a fetch that returns the status and a trimmed body
  * for the attempt log, and the classification every provider shares (5xx and 429 are retryable).
  */
-import type { DeliveryResult } from './types.ts';
+import type { DeliveryResult, Transport } from './types.ts';
 
 /** How much of a provider's answer the attempt log keeps. */
 export const RESPONSE_EXCERPT_LENGTH = 1000;
@@ -13,8 +13,13 @@ export interface ProviderReply {
   text: string;
 }
 
-export async function callProvider(url: string, init: RequestInit, signal: AbortSignal): Promise<ProviderReply> {
-  const response = await fetch(url, { ...init, signal, redirect: 'manual' });
+export async function callProvider(
+  url: string,
+  init: RequestInit,
+  signal: AbortSignal,
+  transport: Transport = fetch,
+): Promise<ProviderReply> {
+  const response = await transport(url, { ...init, signal, redirect: 'manual' });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text };
 }
@@ -48,11 +53,51 @@ export function retryableReply(reply: ProviderReply): DeliveryResult | undefined
   return undefined;
 }
 
+/**
+ * The first `max` characters of `text`, counted as the relay counts them (code points), so a
+ * character outside the BMP, an emoji, is never cut in half into a lone surrogate.
+ */
+export function cutToCharacters(text: string, max: number): string {
+  const characters = Array.from(text);
+  return characters.length > max ? characters.slice(0, max).join('') : text;
+}
+
 /** Parses JSON without throwing: providers sometimes answer HTML or nothing. */
 export function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
     return undefined;
+  }
+}
+
+/** The request a dry run stopped before it left: the adapter built it and its checks passed. */
+export class DryRunStop extends Error {
+  readonly method: string;
+  readonly url: string;
+  readonly bytes: number;
+
+  constructor(method: string, url: string, bytes: number) {
+    super(`dry run: ${method} ${url}`);
+    this.method = method;
+    this.url = url;
+    this.bytes = bytes;
+  }
+}
+
+/** A transport that sends nothing: it stops the adapter at its first request. */
+export const dryRunTransport: Transport = async (url, init) => {
+  const body = typeof init.body === 'string' ? init.body : '';
+  throw new DryRunStop(init.method ?? 'GET', url, new TextEncoder().encode(body).length);
+};
+
+/** Links that reach the consumer's page: only http(s) ones, never `javascript:` and the like. */
+export function webUrl(text: string | undefined): string {
+  if (!text) return '';
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : '';
+  } catch {
+    return '';
   }
 }

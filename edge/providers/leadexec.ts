@@ -56,8 +56,16 @@
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import * as z from 'zod';
-import { callProvider, excerpt, type ProviderReply, parseJson, retryableReply } from './http.ts';
-import { type CanonicalLead, type DeliveryResult, defineAdapter, fieldText, type ProviderContext } from './types.ts';
+import { callProvider, excerpt, type ProviderReply, parseJson, retryableReply, webUrl } from './http.ts';
+import {
+  type CanonicalLead,
+  type DeliveryResult,
+  defineAdapter,
+  defineStep,
+  fieldText,
+  type Handoff,
+  type ProviderContext,
+} from './types.ts';
 
 /** The ten `responseType` values the document lists. */
 export const RESPONSE_TYPES = [
@@ -130,6 +138,11 @@ export const leadExecOptionsSchema = z
     pingPost: z.boolean().default(false),
     /** Form fields a ping sends: never contact details. Default `state`, `zip`. */
     pingFields: z.array(z.string()).default(['state', 'zip']),
+    /**
+     * For `mode: "sends"` and `"transfer"`, whose answer is for the consumer (the buyer's page, the
+     * agent): how long the consumer waits for the first attempt, made inside the request. Default 3000.
+     */
+    handoffTimeoutMs: z.int().min(500).max(10_000).default(3000),
   })
   .superRefine((options, ctx) => {
     if (options.mode === 'calldata' && options.ivrNumber === undefined) {
@@ -143,6 +156,19 @@ export type LeadExecCall = ProviderContext<LeadExecOptions>;
 
 function fieldMapOf(options: LeadExecOptions): Record<string, string> {
   return { ...DEFAULT_FIELD_MAP, ...options.fieldMap };
+}
+
+/** What a duplicate check compares: the lead's email and phone, under LeadExec's names, wherever the form keeps them. */
+export function duplicateCheckFields(
+  fields: CanonicalLead['fields'],
+  options: LeadExecOptions,
+): Record<string, string> {
+  const map = fieldMapOf(options);
+  return leadExecFields(
+    fields,
+    options,
+    [map.Email, map.Phone].filter((n): n is string => Boolean(n)),
+  );
 }
 
 /** The lead's fields under LeadExec's names; `only` limits them to some form fields (a ping's). */
@@ -267,7 +293,7 @@ function headersFor(options: LeadExecOptions, apiKey: string, withBody: boolean)
 }
 
 async function send(call: LeadExecCall, spec: RequestSpec): Promise<ProviderReply> {
-  const { options, baseUrl, apiKey, signal } = call;
+  const { options, baseUrl, apiKey, signal, transport } = call;
   let body: string | undefined;
   if (spec.source) {
     const withSource = { ...spec, source: spec.source };
@@ -275,7 +301,7 @@ async function send(call: LeadExecCall, spec: RequestSpec): Promise<ProviderRepl
   }
   // The accept example sends a content type with no body; status is a GET with none.
   const headers = headersFor(options, apiKey, spec.method !== 'GET');
-  return callProvider(`${baseUrl}${spec.path}`, { method: spec.method, headers, body }, signal);
+  return callProvider(`${baseUrl}${spec.path}`, { method: spec.method, headers, body }, signal, transport);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -666,10 +692,16 @@ export function requestIdOf(response: string): string | undefined {
   return match?.[1];
 }
 
+/** The call's duration in whole seconds, or undefined when the lead's answer is not one. */
+function callDurationOf(lead: CanonicalLead): number | undefined {
+  const text = fieldText(lead, CALL_FIELDS.callDuration)?.trim();
+  return text && /^\d{1,9}$/.test(text) ? Number(text) : undefined;
+}
+
 function callDetailsOf(lead: CanonicalLead, options: LeadExecOptions): CallDetails {
   const details: CallDetails = {
     ivrNumber: options.ivrNumber ?? 0,
-    callDuration: Number(fieldText(lead, CALL_FIELDS.callDuration) ?? 0),
+    callDuration: callDurationOf(lead) ?? 0,
     callResult: fieldText(lead, CALL_FIELDS.callResult) ?? '',
   };
   const callDate = fieldText(lead, CALL_FIELDS.callDate);
@@ -690,7 +722,38 @@ export const leadexec = defineAdapter({
     return options.mode === 'calldata' ? [...fields, CALL_FIELDS.callDuration, CALL_FIELDS.callResult] : fields;
   },
   async deliver(lead, call) {
-    return (await insertForMode(lead, call)).result;
+    if (call.options.mode === 'calldata' && !callDurationOf(lead)) {
+      return {
+        outcome: 'rejected',
+        reason: `${CALL_FIELDS.callDuration} must be a number of seconds, as LeadExec requires`,
+        httpStatus: null,
+        response: '',
+      };
+    }
+    const { result, redirectUrl, transfer } = await insertForMode(lead, call);
+    if (result.outcome !== 'delivered' || (!redirectUrl && !transfer)) return result;
+    const handoff: Handoff = {};
+    if (redirectUrl) handoff.redirectUrl = redirectUrl;
+    if (transfer) handoff.transfer = transfer;
+    return { ...result, handoff };
+  },
+  immediateTimeoutMs: (options) =>
+    options.mode === 'sends' || options.mode === 'transfer' ? options.handoffTimeoutMs : undefined,
+  steps: {
+    /**
+     * Update Lead with the answers an operator changed, under LeadExec's names; LeadExec knows the
+     * lead by the id its insert answered (the delivery's reference).
+     */
+    update: defineStep(
+      z.strictObject({ fields: z.record(z.string(), z.union([z.string(), z.boolean()])) }),
+      async (_lead, { fields }, call: LeadExecCall, reference) => {
+        const leadUID = Number(reference);
+        if (!reference || !Number.isSafeInteger(leadUID)) {
+          return { outcome: 'rejected', reason: 'LeadExec gave no lead id to update', httpStatus: null, response: '' };
+        }
+        return deliveryResultOf(await updateLead(call, { leadUID, fields: leadExecFields(fields, call.options) }));
+      },
+    ),
   },
 });
 
@@ -756,7 +819,9 @@ async function insertOnce(
       const outcome = await insertLeadWithSends(call, input);
       const inserted = withLeadUID(outcome);
       const send = outcome.outcome === 'answered' ? outcome.body.results[0]?.sends.find((s) => s.valid) : undefined;
-      if (send?.redirectURL) inserted.redirectUrl = send.redirectURL;
+      // The consumer's browser goes there: only an http(s) page, never `javascript:` and the like.
+      const redirectUrl = webUrl(send?.redirectURL);
+      if (redirectUrl) inserted.redirectUrl = redirectUrl;
       return inserted;
     }
     case 'transfer': {

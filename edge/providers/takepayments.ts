@@ -6,7 +6,7 @@
  * `ExistigCustomerReferenceNumber` is spelled as the document spells it, on purpose.
  */
 import * as z from 'zod';
-import { callProvider, excerpt, parseJson, retryableReply } from './http.ts';
+import { callProvider, cutToCharacters, excerpt, parseJson, retryableReply } from './http.ts';
 import { type CanonicalLead, defineAdapter, fieldText } from './types.ts';
 
 const SHORT = 200;
@@ -69,7 +69,7 @@ export function buildTakePaymentsBody(lead: CanonicalLead, options: TakePayments
   const body: Record<string, string | boolean> = { ID: lead.id, ApiKey: apiKey };
   for (const field of Object.keys(FIELD_LIMITS) as TakePaymentsField[]) {
     const value = fieldText(lead, map[field]);
-    if (value !== undefined) body[field] = value.slice(0, FIELD_LIMITS[field]);
+    if (value !== undefined) body[field] = cutToCharacters(value, FIELD_LIMITS[field]);
   }
   if (options.externalLeadType) body.ExternalLeadType = options.externalLeadType;
   if (options.referrer) body.Referrer = options.referrer;
@@ -99,7 +99,7 @@ export const takepayments = defineAdapter({
     const map = { ...DEFAULT_FIELD_MAP, ...options.fieldMap };
     return [map.FirstName, map.LastName, map.Email].filter((n): n is string => Boolean(n));
   },
-  async deliver(lead, { options, baseUrl, apiKey, signal }) {
+  async deliver(lead, { options, baseUrl, apiKey, signal, transport }) {
     const reply = await callProvider(
       `${baseUrl}/umbraco/api/PartnerLeadsApi/Insert`,
       {
@@ -108,6 +108,7 @@ export const takepayments = defineAdapter({
         body: JSON.stringify(buildTakePaymentsBody(lead, options, apiKey)),
       },
       signal,
+      transport,
     );
     const retry = retryableReply(reply);
     if (retry) return retry;

@@ -27,8 +27,14 @@ export function fieldText(lead: CanonicalLead, name: string | undefined): string
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** What a delivery may hand the consumer at once: the buyer's page to go to, or the agent to call. */
+export interface Handoff {
+  redirectUrl?: string;
+  transfer?: { agentName: string; agentPhone: string };
+}
+
 export type DeliveryResult =
-  | { outcome: 'delivered'; reference: string | null; httpStatus: number; response: string }
+  | { outcome: 'delivered'; reference: string | null; httpStatus: number; response: string; handoff?: Handoff }
   | { outcome: 'rejected'; reason: string; httpStatus: number | null; response: string }
   | {
       outcome: 'retryable';
@@ -38,6 +44,9 @@ export type DeliveryResult =
       retryAfterSeconds?: number;
     };
 
+/** Where a provider request goes: the network, or for a dry run nowhere (see http.ts). */
+export type Transport = (url: string, init: RequestInit) => Promise<Response>;
+
 /** Everything an adapter may use besides the lead: never the whole Env, so secrets stay scoped. */
 export interface ProviderContext<Options> {
   options: Options;
@@ -45,6 +54,43 @@ export interface ProviderContext<Options> {
   /** The provider's key, read from the secret the destination names. */
   apiKey: string;
   signal: AbortSignal;
+  /** Default: fetch. */
+  transport?: Transport;
+}
+
+/**
+ * A provider call that follows a lead's delivery and carries an operator's choice or changed data
+ * (a LeadExec update, a Getlead status change…): stored and run as a step, with the delivery's
+ * retries, dead letter and replay. `reference` is the provider's id of the delivered lead.
+ */
+export interface StepDefinition<Options> {
+  /** The step's parameters as an operator gives them (the admin API checks them against this). */
+  readonly schema: z.ZodType;
+  run(
+    lead: CanonicalLead,
+    payload: unknown,
+    context: ProviderContext<Options>,
+    reference: string | null,
+  ): Promise<DeliveryResult>;
+}
+
+/** Declares a step with its parameters' type inferred from its schema; they are parsed again before it runs. */
+export function defineStep<Options, Schema extends z.ZodType>(
+  schema: Schema,
+  run: (
+    lead: CanonicalLead,
+    payload: z.infer<Schema>,
+    context: ProviderContext<Options>,
+    reference: string | null,
+  ) => Promise<DeliveryResult>,
+): StepDefinition<Options> {
+  return { schema, run: (lead, payload, context, reference) => run(lead, schema.parse(payload), context, reference) };
+}
+
+/** What a dry run of one destination came to. */
+export interface DryRunResult {
+  ok: boolean;
+  message: string;
 }
 
 export interface ProviderAdapter<Schema extends z.ZodType = z.ZodType> {
@@ -58,6 +104,18 @@ export interface ProviderAdapter<Schema extends z.ZodType = z.ZodType> {
   /** The form fields this provider cannot do without, given these options. */
   requiredFields(options: z.infer<Schema>): readonly string[];
   deliver(lead: CanonicalLead, context: ProviderContext<z.infer<Schema>>): Promise<DeliveryResult>;
+  /**
+   * For a destination whose answer is for the consumer (a redirect, an agent): how long the consumer
+   * may wait for its first attempt, made inside the request. Undefined: it goes on the queue.
+   */
+  immediateTimeoutMs?(options: z.infer<Schema>): number | undefined;
+  /**
+   * A dry run that the provider itself offers (the dialler's test mode). Without one, a dry run
+   * builds and checks the request as `deliver` does and stops before it leaves.
+   */
+  dryRun?(lead: CanonicalLead, context: ProviderContext<z.infer<Schema>>): Promise<DryRunResult>;
+  /** The steps an operator can run on a lead this provider has, by kind. */
+  readonly steps?: Readonly<Record<string, StepDefinition<z.infer<Schema>>>>;
 }
 
 /** Declares an adapter with its options type inferred from its schema. */

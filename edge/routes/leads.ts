@@ -1,13 +1,26 @@
 /**
  * @module `POST /v1/forms/:formId/leads`: checks a lead, stores it durably in D1 with one delivery
- * per destination, answers 202, and puts the deliveries on the queue. The same Idempotency-Key with
- * the same body gives the same lead; with another body, 409.
+ * per destination, answers 202, and puts the deliveries on the queue. A destination whose answer is
+ * for the consumer (LeadExec sends or transfer) gets its first attempt inside the request, bounded:
+ * delivered, the answer is 200 with the buyer's page or the agent; otherwise it goes on the queue
+ * and the consumer sees the ordinary 202. The same Idempotency-Key with the same body gives the
+ * same lead; with another body, 409.
  */
 import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
-import { leadSubmissionSchema } from '../../shared/lead.ts';
-import { enqueueDeliveries } from '../delivery/queue.ts';
-import { acceptedBody, failUnqueued, findByIdempotencyKey, insertLead, listDeliveries } from '../delivery/store.ts';
+import { type LeadAccepted, leadSubmissionSchema } from '../../shared/lead.ts';
+import { attemptMessage } from '../delivery/consumer.ts';
+import { immediateTimeoutMs } from '../delivery/destination.ts';
+import { continueOnQueue, type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import {
+  acceptedBody,
+  type DeliveryRow,
+  failUnqueued,
+  findByIdempotencyKey,
+  getLead,
+  insertLead,
+  listDeliveries,
+} from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import {
   checkBotDefences,
@@ -17,7 +30,7 @@ import {
   sha256Hex,
   validationFailed,
 } from '../intake/checks.ts';
-import type { CanonicalLead } from '../providers/types.ts';
+import type { CanonicalLead, Handoff } from '../providers/types.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
@@ -112,15 +125,49 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
       return c.json(acceptedBody(winner.id, await listDeliveries(c.env.DB, winner.id)), 202);
     }
 
+    const messageOf = (d: DeliveryRow): DeliveryMessage => ({
+      deliveryId: d.id,
+      leadId: lead.id,
+      formId: form.id,
+      destination: d.destination,
+    });
+    const waitFor = (d: DeliveryRow) => {
+      const destination = form.destinations[d.destination];
+      return destination ? immediateTimeoutMs(destination) : undefined;
+    };
+    const immediate = deliveries.filter((d) => waitFor(d) !== undefined);
+    const queued = deliveries.filter((d) => waitFor(d) === undefined);
     try {
-      await enqueueDeliveries(
-        c.env.DELIVERIES,
-        deliveries.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: form.id, destination: d.destination })),
-      );
+      await enqueueDeliveries(c.env.DELIVERIES, queued.map(messageOf));
     } catch (error) {
       // The lead is stored: it shows as failed, with the reason, so an operator sees it and replays it.
       console.error(JSON.stringify({ at: 'intake', leadId: lead.id, error: `queue send failed: ${String(error)}` }));
-      await failUnqueued(c.env.DB, lead.id, deliveries);
+      await failUnqueued(c.env.DB, lead.id, queued);
     }
-    return c.json(acceptedBody(lead.id, deliveries), 202);
+
+    // The consumer waits, briefly, for a destination whose answer is theirs (a buyer's page, an agent).
+    let handoff: Handoff | undefined;
+    for (const delivery of immediate) {
+      const message = messageOf(delivery);
+      try {
+        const { action, result } = await attemptMessage(c.env, message, waitFor(delivery));
+        if (result?.outcome === 'delivered') handoff ??= result.handoff;
+        await continueOnQueue(c.env, message, action);
+      } catch (error) {
+        console.error(JSON.stringify({ at: 'intake', leadId: lead.id, error: `first attempt: ${String(error)}` }));
+        try {
+          await enqueueDeliveries(c.env.DELIVERIES, [message]);
+        } catch {
+          await failUnqueued(c.env.DB, lead.id, [delivery]);
+        }
+      }
+    }
+    if (!handoff) return c.json(acceptedBody(lead.id, deliveries), 202);
+    const stored = await getLead(c.env.DB, lead.id);
+    const answer: LeadAccepted = {
+      ...acceptedBody(lead.id, await listDeliveries(c.env.DB, lead.id)),
+      status: stored?.status ?? 'accepted',
+      ...handoff,
+    };
+    return c.json(answer, 200);
   });

@@ -35,8 +35,10 @@ import {
   saveSession,
   sessionAnswer,
 } from '../ping-post/sessions.ts';
+import { webUrl } from '../providers/http.ts';
 import {
   checkDuplicate,
+  duplicateCheckFields,
   type InsertOutcome,
   insertForMode,
   type Offer as LeadExecOffer,
@@ -69,21 +71,11 @@ function pingedFieldsHash(fields: CanonicalLead['fields'], options: LeadExecOpti
   return sha256Hex(JSON.stringify(leadExecFields(fields, options, options.pingFields)));
 }
 
-/** Links from LeadExec reach the consumer's page: only http(s) ones, never `javascript:` and the like. */
-function webUrl(text: string | undefined): string {
-  if (!text) return '';
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : '';
-  } catch {
-    return '';
-  }
-}
-
 async function presentOffer(offer: LeadExecOffer, defaultText: string): Promise<PresentedOffer> {
   const tcpa = offer.tcpaInformation;
   const custom = tcpa?.customTCPATextRequired && tcpa.tcpaText.trim() !== '' ? tcpa.tcpaText : undefined;
-  const text = custom ?? defaultText.replaceAll('{company}', offer.companyName);
+  // A function, not a string: a seller named like `$&` or `$'` must not be read as a replacement pattern.
+  const text = custom ?? defaultText.replaceAll('{company}', () => offer.companyName);
   return {
     offerId: offer.offerId,
     companyName: offer.companyName,
@@ -206,8 +198,15 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     let pinged: Awaited<ReturnType<typeof sendPing>>;
     try {
       if (config.duplicateCheck) {
-        const duplicate = await checkDuplicate(call, leadExecFields(fields, options, ['email', 'phone']));
-        if (duplicate.outcome === 'answered' && duplicate.body.results[0]?.isDuplicate) return c.json(noOffers);
+        const duplicate = await checkDuplicate(call, duplicateCheckFields(fields, options));
+        const checked = duplicate.outcome === 'answered' ? duplicate.body.results[0] : undefined;
+        if (!checked?.success) {
+          // A check that did not run must not pass for "not a duplicate": the form's fallback decides.
+          const reason = duplicate.outcome === 'answered' ? checked?.response || 'no result' : duplicate.reason;
+          console.error(JSON.stringify({ at: 'duplicate-check', formId: form.id, reason }));
+          return c.json(noOffers);
+        }
+        if (checked.isDuplicate) return c.json(noOffers);
       }
       pinged = await sendPing(call, leadExecFields(fields, options, options.pingFields));
     } catch (error) {
