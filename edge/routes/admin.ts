@@ -1,22 +1,41 @@
 /**
- * @module Admin routes (Bearer `ADMIN_TOKEN`): list leads, one lead with every delivery attempt, and
- * replay of failed deliveries (a delivered destination is never sent again), and LeadExec's own view
- * of a delivered lead (its request status), and cancelling a lead at its dialler destinations.
+ * @module Admin routes (Bearer `ADMIN_TOKEN`): list leads, one lead with every delivery, step and
+ * attempt, replay of failed deliveries and steps (a delivered one is never sent again), LeadExec's
+ * own view of a delivered lead (its request status), cancelling a lead at its dialler destinations,
+ * changing a lead's answers (sent on as an update where the provider takes one), actions at a
+ * provider that has the lead (steps), and a dry run of a form's destinations.
  */
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { toApiIssues } from '../../shared/errors.ts';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
+import { attemptMessage } from '../delivery/consumer.ts';
 import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
-import { enqueueDeliveries } from '../delivery/queue.ts';
+import { continueOnQueue, type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
 import { deliverySettings } from '../delivery/settings.ts';
-import { getLead, listAttempts, listDeliveries, markForReplay, refreshLeadStatus } from '../delivery/store.ts';
+import {
+  changeLeadFields,
+  type DeliveryRow,
+  getDelivery,
+  getLead,
+  insertStep,
+  listAttempts,
+  listDeliveries,
+  listLeadChanges,
+  markForReplay,
+  refreshLeadStatus,
+} from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
+import { forms } from '../forms/index.ts';
+import { checkSubmission, validationFailed } from '../intake/checks.ts';
 import { loadConsentRecord } from '../ping-post/sessions.ts';
 import { cancelDiallerLead, type DiallerOptions } from '../providers/dialler.ts';
+import { DryRunStop, dryRunTransport } from '../providers/http.ts';
 import { type LeadExecOptions, requestIdOf, requestStatus } from '../providers/leadexec.ts';
-import type { CanonicalLead } from '../providers/types.ts';
+import { adapterFor } from '../providers/registry.ts';
+import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.ts';
 import { adminAuth } from '../security/admin-auth.ts';
+import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 
 const listQuerySchema = z.strictObject({
   status: z.enum(LEAD_STATUSES).optional(),
@@ -40,6 +59,86 @@ async function loadLead(db: D1Database, leadId: string) {
   const stored = await getLead(db, leadId);
   if (!stored) throw new ApiError('lead_not_found', 'No lead has this id');
   return stored;
+}
+
+const fieldsBodySchema = z.strictObject({ fields: z.record(z.string(), z.unknown()) });
+
+function parseBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, body));
+  return parsed.data;
+}
+
+function messageOf(formId: string, row: DeliveryRow): DeliveryMessage {
+  return { deliveryId: row.id, leadId: row.lead_id, formId, destination: row.destination };
+}
+
+/**
+ * A dry run of one destination: the provider's own test mode where it has one, otherwise the
+ * adapter builds and checks the request as it would for a lead and is stopped before it leaves.
+ * Nothing is created anywhere; the key never appears in the message.
+ */
+async function dryRun(env: Env, lead: CanonicalLead, index: number): Promise<DryRunResult> {
+  const redact = (text: string, key: string) => (key ? text.replaceAll(key, '…') : text);
+  let apiKey = '';
+  let stopped: DryRunStop | undefined;
+  const transport: Transport = (url, init) =>
+    dryRunTransport(url, init).catch((error: unknown) => {
+      if (error instanceof DryRunStop) stopped ??= error;
+      throw error;
+    });
+  try {
+    const resolved = resolveDestination(env, lead.formId, index);
+    apiKey = resolved.apiKey;
+    const context = {
+      options: resolved.destination.options,
+      baseUrl: resolved.baseUrl,
+      apiKey,
+      signal: AbortSignal.timeout(deliverySettings(env).timeoutMs),
+    };
+    if (resolved.adapter.dryRun) {
+      const result = await resolved.adapter.dryRun(lead, context);
+      return { ok: result.ok, message: redact(result.message, apiKey) };
+    }
+    const result = await resolved.adapter.deliver(lead, { ...context, transport });
+    if (!stopped && result.outcome !== 'delivered') return { ok: false, message: redact(result.reason, apiKey) };
+  } catch (error) {
+    if (!stopped) {
+      const message = error instanceof ConfigurationError ? `configuration: ${error.message}` : String(error);
+      return { ok: false, message: redact(message, apiKey) };
+    }
+  }
+  if (!stopped) return { ok: false, message: 'the adapter built no request' };
+  const { pathname } = new URL(stopped.url);
+  return {
+    ok: true,
+    message: `would ${stopped.method} ${redact(pathname, apiKey)} (${stopped.bytes} bytes); the checks passed`,
+  };
+}
+
+/** One delivery or step as the admin API shows it, with every attempt. */
+async function deliveryView(db: D1Database, d: DeliveryRow) {
+  return {
+    id: d.id,
+    provider: d.provider,
+    destination: d.destination,
+    kind: d.kind,
+    ...(d.kind === 'lead' ? {} : { parameters: JSON.parse(d.payload ?? 'null') as unknown }),
+    status: d.status,
+    attempts: d.attempts,
+    reference: d.reference,
+    lastError: d.last_error,
+    createdAt: d.created_at,
+    attemptLog: (await listAttempts(db, d.id)).map((a) => ({
+      attempt: a.attempt,
+      at: a.started_at,
+      durationMs: a.duration_ms,
+      httpStatus: a.http_status,
+      outcome: a.outcome,
+      reason: a.reason,
+      response: a.response,
+    })),
+  };
 }
 
 /**
@@ -67,7 +166,7 @@ async function cancelAtDialler(env: Env, lead: CanonicalLead, destinationIndex: 
   }
 }
 
-export const adminRoutes = new Hono<{ Bindings: Env }>()
+export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariables }>()
   .use('*', adminAuth())
   .get('/leads', async (c) => {
     const query = listQuerySchema.safeParse(c.req.query());
@@ -107,7 +206,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   })
   .get('/leads/:leadId', async (c) => {
     const { lead, status, updatedAt } = await loadLead(c.env.DB, c.req.param('leadId'));
-    const deliveries = await listDeliveries(c.env.DB, lead.id);
+    const rows = await listDeliveries(c.env.DB, lead.id);
     return c.json({
       leadId: lead.id,
       formId: lead.formId,
@@ -120,25 +219,9 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
       ip: lead.ip,
       userAgent: lead.userAgent,
       consentRecord: await loadConsentRecord(c.env.DB, lead.id),
-      deliveries: await Promise.all(
-        deliveries.map(async (d) => ({
-          provider: d.provider,
-          destination: d.destination,
-          status: d.status,
-          attempts: d.attempts,
-          reference: d.reference,
-          lastError: d.last_error,
-          attemptLog: (await listAttempts(c.env.DB, d.id)).map((a) => ({
-            attempt: a.attempt,
-            at: a.started_at,
-            durationMs: a.duration_ms,
-            httpStatus: a.http_status,
-            outcome: a.outcome,
-            reason: a.reason,
-            response: a.response,
-          })),
-        })),
-      ),
+      deliveries: await Promise.all(rows.filter((d) => d.kind === 'lead').map((d) => deliveryView(c.env.DB, d))),
+      steps: await Promise.all(rows.filter((d) => d.kind !== 'lead').map((d) => deliveryView(c.env.DB, d))),
+      changes: await listLeadChanges(c.env.DB, lead.id),
     });
   })
   .post('/leads/:leadId/replay', async (c) => {
@@ -157,7 +240,7 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   .get('/leads/:leadId/status', async (c) => {
     const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
     const delivery = (await listDeliveries(c.env.DB, lead.id)).find(
-      (d) => d.provider === 'leadexec' && d.status === 'delivered',
+      (d) => d.kind === 'lead' && d.provider === 'leadexec' && d.status === 'delivered',
     );
     // LeadExec's status takes the insert's requestId (kept in the delivered attempt's answer), not its lead id.
     const attempts = delivery ? await listAttempts(c.env.DB, delivery.id) : [];
@@ -192,7 +275,9 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
   })
   .post('/leads/:leadId/cancel', async (c) => {
     const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
-    const diallerDeliveries = (await listDeliveries(c.env.DB, lead.id)).filter((d) => d.provider === 'dialler');
+    const diallerDeliveries = (await listDeliveries(c.env.DB, lead.id)).filter(
+      (d) => d.kind === 'lead' && d.provider === 'dialler',
+    );
     if (diallerDeliveries.length === 0) {
       throw new ApiError('no_dialler_destination', 'This lead was not sent to a dialler: nothing to cancel');
     }
@@ -204,4 +289,81 @@ export const adminRoutes = new Hono<{ Bindings: Env }>()
       })),
     );
     return c.json({ leadId: lead.id, cancellations });
+  })
+  .patch('/leads/:leadId', jsonBody(), async (c) => {
+    const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const form = forms.get(lead.formId);
+    if (!form) throw new ApiError('form_not_found', 'The form of this lead is no longer configured');
+    const given = parseBody(fieldsBodySchema, c.get('body')).fields;
+    // The whole lead is checked again as it will be stored: a change cannot leave it invalid.
+    const { fields } = checkSubmission(form, { fields: { ...lead.fields, ...given } }, { consents: false });
+    const changes: Record<string, { from: string | boolean | null; to: string | boolean | null }> = {};
+    for (const name of new Set([...Object.keys(lead.fields), ...Object.keys(fields)])) {
+      const from = lead.fields[name] ?? null;
+      const to = fields[name] ?? null;
+      if (from !== to) changes[name] = { from, to };
+    }
+    if (Object.keys(changes).length === 0) return c.json({ leadId: lead.id, changeId: null, updates: [] });
+    const { id: changeId } = await changeLeadFields(c.env.DB, lead.id, fields, changes);
+    const changed = Object.fromEntries(Object.keys(changes).map((name) => [name, fields[name] ?? '']));
+
+    // Where a provider has the lead and takes updates, the change is sent on as a step, tried now.
+    const updates = [];
+    for (const delivery of await listDeliveries(c.env.DB, lead.id)) {
+      const takesUpdates = adapterFor(delivery.provider)?.steps?.update !== undefined;
+      if (delivery.kind !== 'lead' || delivery.status !== 'delivered' || !takesUpdates) continue;
+      const step = await insertStep(c.env.DB, {
+        leadId: lead.id,
+        after: delivery,
+        kind: 'update',
+        payload: { fields: changed },
+      });
+      const message = messageOf(lead.formId, step);
+      const { action } = await attemptMessage(c.env, message);
+      await continueOnQueue(c.env, message, action);
+      const now = await getDelivery(c.env.DB, step.id);
+      updates.push({ provider: delivery.provider, stepId: step.id, status: now?.status ?? step.status });
+    }
+    await refreshLeadStatus(c.env.DB, lead.id);
+    return c.json({ leadId: lead.id, changeId, updates });
+  })
+  .post('/leads/:leadId/actions', jsonBody(), async (c) => {
+    const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const { provider, kind, ...parameters } = parseBody(
+      z.looseObject({ provider: z.string().max(32), kind: z.string().max(32) }),
+      c.get('body'),
+    );
+    const step = adapterFor(provider)?.steps?.[kind];
+    if (!step) {
+      throw validationFailed([{ path: 'kind', rule: 'option', message: `${provider} has no action "${kind}"` }]);
+    }
+    const parsed = step.schema.safeParse(parameters);
+    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, parameters));
+    const delivery = (await listDeliveries(c.env.DB, lead.id)).find(
+      (d) => d.kind === 'lead' && d.provider === provider && d.status === 'delivered',
+    );
+    if (!delivery) throw new ApiError('not_delivered', `${provider} does not have this lead (yet): nothing to act on`);
+    const row = await insertStep(c.env.DB, { leadId: lead.id, after: delivery, kind, payload: parsed.data });
+    await enqueueDeliveries(c.env.DELIVERIES, [messageOf(lead.formId, row)]);
+    return c.json({ actionId: row.id, status: row.status }, 202);
+  })
+  .post('/forms/:formId/test', jsonBody(), async (c) => {
+    const form = forms.get(c.req.param('formId'));
+    if (!form) throw new ApiError('form_not_found', 'No form has this id');
+    const given = parseBody(fieldsBodySchema, c.get('body')).fields;
+    const { fields } = checkSubmission(form, { fields: given }, { consents: false });
+    const lead: CanonicalLead = {
+      id: `dry-run-${crypto.randomUUID()}`,
+      formId: form.id,
+      fields,
+      consent: Object.fromEntries(form.consents.map((d) => [d.name, true])),
+      context: {},
+      ip: null,
+      userAgent: null,
+      createdAt: new Date().toISOString(),
+    };
+    const destinations = await Promise.all(
+      form.destinations.map(async (d, index) => ({ provider: d.provider, ...(await dryRun(c.env, lead, index)) })),
+    );
+    return c.json({ formId: form.id, destinations });
   });
