@@ -6,7 +6,9 @@
  * - a new mobile with a known type is saved and processed; its call falls due after `delays` seconds.
  * - the same mobile again while its call is still due: "Another call is already scheduled"; after: "Existing Contact".
  * - a type the dialler was not set up with: "Unknown Type" (saved, not processed).
- * - `"test": "true"` (or `true`, as the document's example sends it): checked, nothing saved, `{"test": "ok"}`.
+ * - `"test": "true"` (or `true`, as the document's example sends it): checked like a real lead, nothing
+ *   saved: `{"test": "ok"}`, or the same answer a real lead would get for its fields or an unknown type
+ *   (`{"saved": false, "processed": false, "error": "Unknown Type"}`: saved false, as nothing is).
  * - cancel: "not found" without such a lead, "already processed" once its call fell due, else cancelled.
  * - Ofcom's drama numbers act out the server's own failures: 07700 900500 makes lead/add answer 500;
  *   a lead on 07700 900501 cancels with "server error (save)", on 07700 900502 with
@@ -136,9 +138,10 @@ export function diallerSimulator(apiKey: string) {
       if (mobile === FAILS_ON_ADD) {
         return c.json({ name: 'Internal Server Error', message: 'An internal server error occurred.' }, 500);
       }
-      if (body.test !== undefined) return c.json({ test: 'ok' });
+      const test = body.test !== undefined;
       const type = String(body.type);
-      if (!KNOWN_TYPES.has(type)) return c.json({ saved: true, processed: false, error: 'Unknown Type' });
+      if (!KNOWN_TYPES.has(type)) return c.json({ saved: !test, processed: false, error: 'Unknown Type' });
+      if (test) return c.json({ test: 'ok' });
       const existing = calls.get(mobile);
       if (existing) {
         const error = existing.dueAt > Date.now() ? 'Another call is already scheduled' : 'Existing Contact';

@@ -3,21 +3,68 @@
  * endpoints, answering JSON or XML as the request's content type (or, with no body, its accept
  * header) asks. JSON authenticates with `api-key`, XML with `authorization: Bearer`; anything else
  * is 401. Like LeadExec it says no with HTTP 200 and `isValid: false`: a missing vid or lid
- * (Vendor_ID_Missing, LeadType_ID_Missing), a missing or malformed field (Data_Errors), an email or
- * phone it has seen before (Duplicate_Lead). A ping answers an order that expires (five minutes by
- * default) with two offers and their TCPA texts; a post must name a live order and only its offers.
- * Insert with sends posts to `/v2/insert/general` like the document's example, so sends come back
- * only once `settings.sendsApproved` is set (the document: "requires approval").
+ * (Vendor_ID_Missing, LeadType_ID_Missing), a missing or invalid `sendDelay` on an insert, a missing
+ * or malformed field (Data_Errors), an email or phone it has seen before (Duplicate_Lead). A ping
+ * answers an order that expires (five minutes by default) with two offers and their TCPA texts; a
+ * post must name a live order and only its offers.
+ * The simulated account is its `settings`:
+ * - Which fields an insert needs comes from the posting document LeadExec gives each account, not
+ *   from the API document: by default FirstName and LastName, the fields every insert example shows
+ *   (`requiredFields`), or per lead type (`requiredFieldsByLeadType`). Email and Phone, when sent,
+ *   must be well formed.
+ * - `sendDelay` is required on every insert (the tables say so). JSON must carry it, a number of
+ *   hours of 0 or more; the XML examples carry none, so there it is an optional `sendDelay` attribute.
+ * - Insert with sends posts to `/v2/insert/general` like the document's example, so sends come back
+ *   only for a source approved for them (the document: "requires approval"): by default the vid and
+ *   lid of every demo form's LeadExec destination with `mode: "sends"` (`sendsApprovedSources`), or
+ *   every source once `sendsApproved` is set. Each send that gives a redirect URL gives an https one.
+ * XML answers are named as the document's XML examples name them: the call transfer answers its
+ * clients as `<Sends><Send>` (ClientUID, ClientName, RedirectURL, Valid, Price, as the example shows)
+ * with the agent the JSON names added as `<AgentName>` and `<AgentPhone>`.
  * Where the document shows no XML (update, status, accept offer) the same naming pattern is used.
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { type Context, Hono } from 'hono';
+import { demoForms } from '../../edge/forms/demo.ts';
+
+/** A LeadExec source: the vid and lid an insert names. */
+export interface LeadExecSource {
+  vid: number;
+  lid: number;
+}
 
 export interface LeadExecSimulatorSettings {
   /** How long a ping's order stays open, in ms. Default five minutes. */
   orderTtlMs: number;
-  /** Whether the account may use "insert with sends". Default false. */
+  /** Whether every source of the account may use "insert with sends". Default false. */
   sendsApproved: boolean;
+  /** The sources approved for "insert with sends". Default: the demo forms' `mode: "sends"` destinations. */
+  sendsApprovedSources: LeadExecSource[];
+  /** The fields the posting document requires on every insert. Default FirstName and LastName. */
+  requiredFields: string[];
+  /** Per lead type (lid), the fields its posting document requires instead. Default: none. */
+  requiredFieldsByLeadType: Record<number, string[]>;
+}
+
+/** Every insert example in the document carries these two fields; the rest are "dynamic". */
+export const DEFAULT_REQUIRED_FIELDS = ['FirstName', 'LastName'];
+
+interface DemoDestination {
+  provider: string;
+  options: Record<string, unknown>;
+}
+
+/** The vid and lid of each demo LeadExec destination that inserts with sends. */
+export function demoSendsSources(
+  forms: readonly { destinations: readonly DemoDestination[] }[] = demoForms,
+): LeadExecSource[] {
+  return forms.flatMap((form) =>
+    form.destinations.flatMap(({ provider, options }) =>
+      provider === 'leadexec' && options.mode === 'sends'
+        ? [{ vid: Number(options.vid), lid: Number(options.lid) }]
+        : [],
+    ),
+  );
 }
 
 type Format = 'json' | 'xml';
@@ -27,6 +74,8 @@ interface Source {
   vid: number;
   lid: number;
   aid: number;
+  /** Hours to delay sending; `missing` or `invalid` when the request did not give a usable one. */
+  sendDelay: number | 'missing' | 'invalid';
 }
 
 interface IncomingLead {
@@ -92,7 +141,6 @@ interface StatusEntry {
   dateReceived: string;
 }
 
-const REQUIRED_FIELDS = ['FirstName', 'LastName', 'Email', 'Phone', 'Zip'];
 /** A ZIP no buyer covers: pings for it are answered `willAccept: false`. */
 export const UNCOVERED_ZIP = '00000';
 const CALL_ELEMENTS: Record<string, string> = {
@@ -141,6 +189,15 @@ function positive(value: unknown): number {
   return Number.isInteger(n) && n > 0 ? n : 0;
 }
 
+/** `source.sendDelay`: a number of hours, 0 or more. JSON must send a number; XML sends text. */
+function sendDelayOf(value: unknown, format: Format): Source['sendDelay'] {
+  if (value === undefined || value === null) return format === 'xml' ? 0 : 'missing';
+  if (format === 'json' && typeof value !== 'number') return 'invalid';
+  if (format === 'xml' && (typeof value !== 'string' || value.trim() === '')) return 'invalid';
+  const hours = Number(value);
+  return Number.isFinite(hours) && hours >= 0 ? hours : 'invalid';
+}
+
 function asFields(value: unknown): Record<string, string> {
   const fields: Record<string, string> = {};
   if (!value || typeof value !== 'object') return fields;
@@ -161,7 +218,12 @@ function readJson(text: string): IncomingRequest | undefined {
   const { source, leads } = body as { source?: Record<string, unknown>; leads?: unknown };
   if (!Array.isArray(leads)) return undefined;
   return {
-    source: { vid: positive(source?.vid), lid: positive(source?.lid), aid: positive(source?.aid) },
+    source: {
+      vid: positive(source?.vid),
+      lid: positive(source?.lid),
+      aid: positive(source?.aid),
+      sendDelay: sendDelayOf(source?.sendDelay, 'json'),
+    },
     leads: leads.map((lead: { properties?: unknown; fields?: unknown }) => ({
       properties: lead?.properties && typeof lead.properties === 'object' ? { ...lead.properties } : {},
       fields: asFields(lead?.fields),
@@ -199,7 +261,12 @@ function readXml(text: string): IncomingRequest | undefined {
   if (!root || typeof root !== 'object') return undefined;
   const leads = Array.isArray(root.Lead) ? (root.Lead as Record<string, unknown>[]) : [];
   return {
-    source: { vid: positive(root['@_vid']), lid: positive(root['@_lid']), aid: positive(root['@_aid']) },
+    source: {
+      vid: positive(root['@_vid']),
+      lid: positive(root['@_lid']),
+      aid: positive(root['@_aid']),
+      sendDelay: sendDelayOf(root['@_sendDelay'], 'xml'),
+    },
     leads: leads.map((lead) => readXmlLead(typeof lead === 'object' && lead ? lead : {})),
   };
 }
@@ -251,10 +318,15 @@ function xmlLeadResult(result: LeadResult) {
     };
   }
   if (result.client) {
-    element.Client = {
-      TransferClient: result.client.map((t) => ({
+    // The document's XML transfer example answers `<Sends><Send>` with the sends' elements; the agent
+    // its JSON answers is added in the same naming pattern.
+    element.Sends = {
+      Send: result.client.map((t) => ({
         ClientUID: t.clientId,
         ClientName: t.clientName,
+        RedirectURL: '',
+        Valid: xmlBool(true),
+        Price: result.price.toFixed(2),
         AgentName: t.agentName,
         AgentPhone: t.agentPhone,
       })),
@@ -326,19 +398,37 @@ function sourceRefusal(source: Source): LeadResult | undefined {
   return undefined;
 }
 
+/** The insert tables mark `source.sendDelay` required; LeadExec says Data_Errors for a bad value. */
+function sendDelayRefusal(source: Source): LeadResult | undefined {
+  if (source.sendDelay === 'missing') return refusal('Data_Errors', 'The send delay (sendDelay) is missing');
+  if (source.sendDelay === 'invalid') {
+    return refusal('Data_Errors', 'The send delay (sendDelay) must be a number of hours, 0 or more');
+  }
+  return undefined;
+}
+
 const digits = (phone: string) => phone.replace(/\D/g, '');
 
-function fieldErrors(fields: Record<string, string>): string | undefined {
-  const missing = REQUIRED_FIELDS.filter((name) => !fields[name]?.trim());
+function fieldErrors(fields: Record<string, string>, required: readonly string[]): string | undefined {
+  const missing = required.filter((name) => !fields[name]?.trim());
   if (missing.length) return `Missing required field(s): ${missing.join(', ')}`;
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(fields.Email ?? '')) return 'Email is not a valid email address';
-  if (digits(fields.Phone ?? '').length < 10) return 'Phone must have at least 10 digits';
+  if (fields.Email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(fields.Email)) {
+    return 'Email is not a valid email address';
+  }
+  if (fields.Phone !== undefined && digits(fields.Phone).length < 10) return 'Phone must have at least 10 digits';
   return undefined;
 }
 
 /** The simulator's routes, plus its `settings`, which tests may change while it runs. */
 export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSimulatorSettings> = {}) {
-  const settings: LeadExecSimulatorSettings = { orderTtlMs: 5 * 60_000, sendsApproved: false, ...overrides };
+  const settings: LeadExecSimulatorSettings = {
+    orderTtlMs: 5 * 60_000,
+    sendsApproved: false,
+    sendsApprovedSources: demoSendsSources(),
+    requiredFields: [...DEFAULT_REQUIRED_FIELDS],
+    requiredFieldsByLeadType: {},
+    ...overrides,
+  };
   const leads = new Map<number, StoredLead>();
   const orders = new Map<string, Order>();
   const requests = new Map<string, StatusEntry[]>();
@@ -374,12 +464,20 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
     return missing.length ? refusal('Data_Errors', `Missing call data: ${missing.join(', ')}`) : undefined;
   }
 
+  function approvedForSends(source: Source): boolean {
+    return (
+      settings.sendsApproved || settings.sendsApprovedSources.some((s) => s.vid === source.vid && s.lid === source.lid)
+    );
+  }
+
   function insertOne(kind: InsertKind, source: Source, lead: IncomingLead): LeadResult {
+    const required = settings.requiredFieldsByLeadType[source.lid] ?? settings.requiredFields;
     const refused =
       sourceRefusal(source) ??
+      sendDelayRefusal(source) ??
       (kind === 'calldata' ? callRefusal(lead.properties) : undefined) ??
       (() => {
-        const errors = fieldErrors(lead.fields);
+        const errors = fieldErrors(lead.fields, required);
         return errors ? refusal('Data_Errors', errors) : undefined;
       })();
     if (refused) return refused;
@@ -411,8 +509,9 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
       isPendingReview: false,
       price: order?.estimatedPayout ?? 12.5,
     };
-    if (order) result.offers = chosen;
-    if (kind === 'general' && settings.sendsApproved && lead.properties.noSell !== true) {
+    // The general insert (and so the post) answers the offers the document shows, none without a ping.
+    if (kind === 'general') result.offers = chosen;
+    if (kind === 'general' && approvedForSends(source) && lead.properties.noSell !== true) {
       result.sends = [
         {
           clientId: 501,
@@ -496,6 +595,9 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
         const stored = leads.get(positive(lead.properties.leadUID));
         if (!stored) return refusal('Data_Errors', `No lead with leadUID ${String(lead.properties.leadUID)}`);
         Object.assign(stored.fields, lead.fields);
+        // The duplicate check then knows the lead by its new email and phone.
+        stored.email = stored.fields.Email?.trim().toLowerCase() ?? '';
+        stored.phone = digits(stored.fields.Phone ?? '');
         return {
           isValid: true,
           responseType: 'No_Error',

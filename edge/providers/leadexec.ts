@@ -101,7 +101,7 @@ export const DEFAULT_FIELD_MAP: Readonly<Record<string, string>> = {
   Zip: 'zip',
 };
 
-/** The LeadExec fields a lead cannot go without (the sandbox refuses a lead missing one). */
+/** The LeadExec fields a form must ask for: what the document's examples send on every insert. */
 const REQUIRED_FIELDS = ['FirstName', 'LastName', 'Email', 'Phone', 'Zip'] as const;
 
 /** For `mode: "calldata"`: the form fields that describe the call (document: "Create Call Lead"). */

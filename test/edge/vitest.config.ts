@@ -37,7 +37,7 @@ export default defineConfig(async () => {
       }),
     ],
     test: {
-      include: ['test/edge/**/*.test.ts', 'test/shared/**/*.test.ts'],
+      include: ['test/edge/**/*.test.ts', 'test/shared/**/*.test.ts', 'test/demo/**/*.test.ts'],
       setupFiles: ['test/edge/setup.ts'],
       testTimeout: 20_000,
     },

@@ -346,7 +346,8 @@ describe('the simulator’s checks', () => {
         expect(deliveryResultOf(noLid)).toMatchObject({ outcome: 'rejected', reason: /^LeadType_ID_Missing/ });
       });
 
-      it('says Data_Errors for a missing or malformed field', async () => {
+      it('says Data_Errors for a field its posting document requires, missing or malformed', async () => {
+        simulator.settings.requiredFields = ['FirstName', 'LastName', 'Email', 'Phone', 'Zip'];
         const { Email: _, ...withoutEmail } = person();
         expect(firstResult(await insertLead(callWith({ format }), { fields: withoutEmail }))).toMatchObject({
           isValid: false,
