@@ -1,5 +1,6 @@
-// The demo's admin page: lists leads through the admin API and replays failed deliveries.
-// The token stays in this tab's sessionStorage; nothing is rendered as HTML from the API.
+// The admin page: lists leads through the admin API, shows each delivery, step and attempt, replays
+// failed ones, changes a lead's answers, runs actions at a provider that has the lead, and dry-runs
+// a form. The token stays in this tab's sessionStorage; nothing is rendered as HTML from the API.
 const $ = (id) => document.getElementById(id);
 const tokenInput = $('token');
 tokenInput.value = sessionStorage.getItem('lead-capture-admin-token') ?? '';
@@ -11,8 +12,115 @@ async function api(path, init = {}) {
     headers: { authorization: `Bearer ${tokenInput.value}`, ...init.headers },
   });
   const body = await response.json();
-  if (!response.ok) throw new Error(`${body.error?.code}: ${body.error?.message}`);
+  if (!response.ok) {
+    const issues = (body.error?.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new Error(`${body.error?.code}: ${body.error?.message}${issues ? ` (${issues})` : ''}`);
+  }
   return body;
+}
+
+function send(path, method, body) {
+  return api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+function element(tag, text, attributes = {}) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  return node;
+}
+
+/** A labelled input inside `parent`; its id is unique on the page. */
+function labelled(parent, id, label, value = '') {
+  const input = element('input', undefined, { id, name: id });
+  input.value = value;
+  parent.append(element('label', label, { for: id }), input);
+  return input;
+}
+
+function attemptList(attempts) {
+  const list = element('ol');
+  for (const attempt of attempts) {
+    list.append(
+      element(
+        'li',
+        `${attempt.at} ${attempt.outcome} HTTP ${attempt.httpStatus ?? '—'} in ${attempt.durationMs} ms ${attempt.reason ?? ''}`,
+      ),
+    );
+  }
+  return list;
+}
+
+/** The parameters each action takes, by provider and kind (the admin API checks them). */
+const ACTIONS = {
+  getlead: {
+    status: ['status'],
+    note: ['note'],
+    task: ['name', 'category', 'description', 'comment', 'scheduledDate', 'assignedTo'],
+    deal: ['status', 'name', 'amount', 'staffName', 'startDate', 'endDate', 'note'],
+    department: ['department'],
+  },
+};
+
+function changeForm(lead) {
+  const form = element('form', undefined, { id: 'change' });
+  form.append(element('h3', 'Change answers'));
+  const inputs = Object.entries(lead.fields).map(([name, value]) => [
+    name,
+    String(value),
+    labelled(form, `change-${name}`, name, String(value)),
+  ]);
+  form.append(element('button', 'Save changes', { type: 'submit' }));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const fields = Object.fromEntries(
+      inputs.filter(([, was, input]) => input.value !== was).map(([n, , i]) => [n, i.value]),
+    );
+    try {
+      const result = await send(`/leads/${encodeURIComponent(lead.leadId)}`, 'PATCH', { fields });
+      const sent = result.updates.map((u) => `${u.provider} ${u.status}`).join(', ');
+      $('message').textContent = result.changeId
+        ? `Answers changed${sent ? `; update: ${sent}` : ''}`
+        : 'Nothing changed';
+      await showLead(lead.leadId);
+    } catch (error) {
+      $('message').textContent = error.message;
+    }
+  });
+  return form;
+}
+
+function actionForm(lead, provider) {
+  const kinds = ACTIONS[provider];
+  const form = element('form', undefined, { id: `action-${provider}` });
+  form.append(element('h3', `Action at ${provider}`));
+  const kind = element('select', undefined, { id: `action-${provider}-kind` });
+  for (const name of Object.keys(kinds)) kind.append(element('option', name));
+  form.append(element('label', 'Action', { for: kind.id }), kind);
+  const parameters = element('div');
+  form.append(parameters, element('button', 'Run action', { type: 'submit' }));
+  const render = () => {
+    parameters.replaceChildren();
+    for (const name of kinds[kind.value]) labelled(parameters, `action-${provider}-${name}`, name);
+  };
+  kind.addEventListener('change', render);
+  render();
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = { provider, kind: kind.value };
+    for (const input of parameters.querySelectorAll('input')) {
+      const name = input.id.slice(`action-${provider}-`.length);
+      if (input.value !== '') body[name] = name === 'amount' ? Number(input.value) : input.value;
+    }
+    try {
+      const result = await send(`/leads/${encodeURIComponent(lead.leadId)}/actions`, 'POST', body);
+      $('message').textContent = `Action ${result.actionId} ${result.status}`;
+      setTimeout(() => showLead(lead.leadId), 1000);
+    } catch (error) {
+      $('message').textContent = error.message;
+    }
+  });
+  return form;
 }
 
 function cell(row, text) {
@@ -49,25 +157,23 @@ async function loadLeads(append) {
 async function showLead(leadId) {
   const lead = await api(`/leads/${encodeURIComponent(leadId)}`);
   const section = $('detail');
-  section.replaceChildren();
-  const title = document.createElement('h2');
-  title.textContent = `Lead ${lead.leadId} (${lead.status})`;
-  section.append(title);
+  section.replaceChildren(element('h2', `Lead ${lead.leadId} (${lead.status})`));
   for (const delivery of lead.deliveries) {
-    const heading = document.createElement('h3');
-    heading.textContent = `${delivery.provider}: ${delivery.status}${delivery.lastError ? ` (${delivery.lastError})` : ''}`;
-    const list = document.createElement('ol');
-    for (const attempt of delivery.attemptLog) {
-      const item = document.createElement('li');
-      item.textContent = `${attempt.at} ${attempt.outcome} HTTP ${attempt.httpStatus ?? '—'} in ${attempt.durationMs} ms ${attempt.reason ?? ''}`;
-      list.append(item);
-    }
-    section.append(heading, list);
+    const error = delivery.lastError ? ` (${delivery.lastError})` : '';
+    section.append(element('h3', `${delivery.provider}: ${delivery.status}${error}`), attemptList(delivery.attemptLog));
   }
-  if (lead.deliveries.some((d) => d.status === 'failed')) {
-    const replay = document.createElement('button');
-    replay.type = 'button';
-    replay.textContent = 'Replay failed deliveries';
+  if (lead.steps.length > 0) {
+    section.append(element('h3', 'Steps'));
+    for (const step of lead.steps) {
+      const error = step.lastError ? ` (${step.lastError})` : '';
+      section.append(
+        element('h4', `${step.provider} ${step.kind} ${JSON.stringify(step.parameters)}: ${step.status}${error}`),
+        attemptList(step.attemptLog),
+      );
+    }
+  }
+  if ([...lead.deliveries, ...lead.steps].some((d) => d.status === 'failed')) {
+    const replay = element('button', 'Replay failed deliveries', { type: 'button' });
     replay.addEventListener('click', async () => {
       const result = await api(`/leads/${encodeURIComponent(leadId)}/replay`, { method: 'POST' });
       $('message').textContent = `Replayed: ${result.replayed.join(', ') || 'nothing'}`;
@@ -75,11 +181,39 @@ async function showLead(leadId) {
     });
     section.append(replay);
   }
-  const raw = document.createElement('pre');
-  raw.textContent = JSON.stringify({ fields: lead.fields, consent: lead.consent, context: lead.context }, null, 2);
-  section.append(raw);
+  section.append(changeForm(lead));
+  for (const delivery of lead.deliveries) {
+    if (delivery.status === 'delivered' && ACTIONS[delivery.provider])
+      section.append(actionForm(lead, delivery.provider));
+  }
+  if (lead.changes.length > 0) {
+    section.append(element('h3', 'Changes'));
+    const list = element('ul');
+    for (const change of lead.changes) {
+      const what = Object.entries(change.changes).map(([name, c]) => `${name}: ${c.from ?? '—'} → ${c.to ?? '—'}`);
+      list.append(element('li', `${change.changedAt} ${what.join('; ')}`));
+    }
+    section.append(list);
+  }
+  section.append(
+    element('pre', JSON.stringify({ fields: lead.fields, consent: lead.consent, context: lead.context }, null, 2)),
+  );
   section.hidden = false;
 }
+
+$('test').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const output = $('test-result');
+  output.replaceChildren();
+  try {
+    const fields = JSON.parse($('test-fields').value || '{}');
+    const result = await send(`/forms/${encodeURIComponent($('test-form').value)}/test`, 'POST', { fields });
+    for (const d of result.destinations)
+      output.append(element('li', `${d.provider}: ${d.ok ? 'ok' : 'not ok'}, ${d.message}`));
+  } catch (error) {
+    output.append(element('li', error.message));
+  }
+});
 
 $('auth').addEventListener('submit', (event) => {
   event.preventDefault();

@@ -15,14 +15,23 @@ import { takePaymentsSimulator } from './takepayments.ts';
 
 export const SANDBOX_PROVIDERS = ['takepayments', 'dialler', 'cap', 'getlead', 'leadexec'] as const;
 
-export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS) {
+/** What differs between the sandbox of `npm start` and the tests' own. */
+export interface SandboxOptions {
+  /** Where LeadExec's approved send takes the consumer (see leadexec.ts). */
+  buyerPageUrl?: string;
+}
+
+export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS, options: SandboxOptions = {}) {
   const state = new SandboxState();
   const simulators = {
     takepayments: takePaymentsSimulator(secrets.TAKEPAYMENTS_API_KEY),
     dialler: diallerSimulator(secrets.DIALLER_API_KEY),
     cap: capSimulator(secrets.CAP_API_KEY),
     getlead: getleadSimulator(secrets.GETLEAD_TOKEN),
-    leadexec: leadExecSimulator(secrets.LEADEXEC_API_KEY),
+    leadexec: leadExecSimulator(
+      secrets.LEADEXEC_API_KEY,
+      options.buyerPageUrl ? { buyerPageUrl: options.buyerPageUrl } : {},
+    ),
   };
   const app = new Hono();
   app.use('/_sandbox/*', cors());
@@ -35,6 +44,12 @@ export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS) {
     state.addFault(c.req.param('provider'), plan);
     return c.json({ ok: true });
   });
+  // The buyer's page a LeadExec send takes the consumer to in the demo: the end of that journey.
+  app.get('/_sandbox/buyer', (c) =>
+    c.html(
+      '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Buyer (sandbox)</title></head><body><main><h1>Sunrise Solar Co</h1><p>You reached the buyer’s page: in production, LeadExec’s buyer shows its quote here.</p></main></body></html>',
+    ),
+  );
   app.post('/_sandbox/reset', (c) => {
     state.reset();
     return c.json({ ok: true });

@@ -44,6 +44,8 @@ export interface LeadExecSimulatorSettings {
   requiredFields: string[];
   /** Per lead type (lid), the fields its posting document requires instead. Default: none. */
   requiredFieldsByLeadType: Record<number, string[]>;
+  /** Where an approved send takes the consumer. Default: the buyer's https page; `npm start` points it at the sandbox's own. */
+  buyerPageUrl: string;
 }
 
 /** Every insert example in the document carries these two fields; the rest are "dynamic". */
@@ -427,6 +429,7 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
     sendsApprovedSources: demoSendsSources(),
     requiredFields: [...DEFAULT_REQUIRED_FIELDS],
     requiredFieldsByLeadType: {},
+    buyerPageUrl: 'https://sunrise-solar.example/thanks',
     ...overrides,
   };
   const leads = new Map<number, StoredLead>();
@@ -516,7 +519,7 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
         {
           clientId: 501,
           clientName: 'Sunrise Solar Co',
-          redirectURL: 'https://sunrise-solar.example/thanks',
+          redirectURL: settings.buyerPageUrl,
           valid: true,
           price: 18,
         },

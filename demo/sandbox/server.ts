@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { createSandbox } from './index.ts';
 
 export function startSandbox(port: number) {
-  const { app } = createSandbox();
+  const { app } = createSandbox(undefined, { buyerPageUrl: `http://127.0.0.1:${port}/_sandbox/buyer` });
   return serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
 }
 

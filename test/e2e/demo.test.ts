@@ -204,6 +204,112 @@ describe('the demo page', () => {
     }
   });
 
+  it('takes the consumer to the buyer’s page when LeadExec sends the lead on, and shows the agent after a transfer', async () => {
+    const partner = createServer((request, response) => {
+      const form = request.url?.includes('transfer') ? 'demo-leadexec-transfer' : 'demo-leadexec-sends';
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<!doctype html><html lang="en"><head><title>Quotes</title></head><body>
+        <main><script src="${demo.relay}/widget.js" data-form="${form}"></script></main></body></html>`);
+    });
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+    const page = await browser.newPage();
+    const fill = async (submit: string) => {
+      const n = Date.now() % 10_000;
+      await page.getByLabel('First name').fill('Dana');
+      await page.getByLabel('Last name').fill('Reyes');
+      await page.getByLabel('Email').fill(`dana.${Date.now()}@example.com`);
+      await page.getByLabel('Phone').fill(`(312) 555-${String(n).padStart(4, '0')}`);
+      await page.getByLabel('ZIP code').fill('60601');
+      await page.getByRole('checkbox').check();
+      await page.getByRole('button', { name: submit }).click();
+    };
+    try {
+      await page.goto(`${origin}/sends`);
+      await fill('See my quote');
+      await page.waitForURL(`${demo.sandbox}/_sandbox/buyer`);
+      await page.getByRole('heading', { name: 'Sunrise Solar Co' }).waitFor();
+
+      await page.goto(`${origin}/transfer`);
+      await fill('Connect me');
+      await page.getByRole('heading', { name: 'Thank you' }).waitFor();
+      const call = page.locator('lead-capture').getByRole('link');
+      expect(await call.getAttribute('href')).toMatch(/^tel:\+?\d{10,}$/);
+      await page.getByText(/will take your call now/).waitFor();
+    } finally {
+      await page.close();
+      partner.close();
+    }
+  });
+
+  it('lets an operator change a lead’s answers, act at Getlead and dry-run a form from the admin page', async () => {
+    const n = Date.now() % 100_000;
+    const submitted = await fetch(`${demo.relay}/v1/forms/demo-getlead/leads`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'http://localhost:5173' },
+      body: JSON.stringify({
+        fields: {
+          firstName: 'Priya',
+          lastName: 'Nair',
+          email: `priya.${n}@example.com`,
+          phone: `07840 ${String(n).padStart(6, '0')}`,
+          company: 'Nair Ltd',
+          purpose: 'Phone system',
+        },
+        consent: { contact: true },
+      }),
+    });
+    const { leadId } = (await submitted.json()) as { leadId: string };
+    await waitFor(async () => {
+      const lead = (await (
+        await fetch(`${demo.relay}/v1/admin/leads/${leadId}`, {
+          headers: { authorization: `Bearer ${SANDBOX_SECRETS.ADMIN_TOKEN}` },
+        })
+      ).json()) as { status: string };
+      return lead.status === 'delivered' ? lead : undefined;
+    }, 'the Getlead lead delivered');
+    const page = await browser.newPage();
+    try {
+      await page.goto(`${demo.relay}/admin.html`);
+      await page.getByLabel('Admin token').fill(SANDBOX_SECRETS.ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Show leads' }).click();
+      await page.getByRole('button', { name: leadId }).click();
+      await page.getByRole('heading', { name: /^getlead: delivered/ }).waitFor();
+
+      await page.getByLabel('company').fill('Nair & Daughters Ltd');
+      await page.getByRole('button', { name: 'Save changes' }).click();
+      await page.getByText('company: Nair Ltd → Nair & Daughters Ltd').waitFor();
+
+      await page.getByLabel('Action').selectOption('status');
+      await page.locator('#action-getlead-status').fill('Qualified');
+      await page.getByRole('button', { name: 'Run action' }).click();
+      await page.getByRole('heading', { name: 'getlead status {"status":"Qualified"}: delivered' }).waitFor();
+      const received = (await (await fetch(`${demo.sandbox}/_sandbox/received?provider=getlead`)).json()) as {
+        path: string;
+        query: Record<string, string>;
+      }[];
+      expect(received.some((r) => r.path.endsWith('gl-status-change-api') && r.query.status === 'Qualified')).toBe(
+        true,
+      );
+
+      await page.getByLabel('Form id').fill('demo-cap');
+      await page.getByLabel('Answers (JSON)').fill(
+        JSON.stringify({
+          firstName: 'Ada',
+          lastName: 'Lovelace',
+          email: 'ada@example.com',
+          phone: '07840 258842',
+          postcode: 'l3 9ag',
+          vehicle: 'Audi Q6 e-tron',
+        }),
+      );
+      await page.getByRole('button', { name: 'Run the test' }).click();
+      await expect.poll(() => page.locator('#test-result').textContent()).toMatch(/^cap: ok, would POST/);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('serves the demo page with a Content-Security-Policy', async () => {
     const response = await fetch(`${demo.relay}/`);
     expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");

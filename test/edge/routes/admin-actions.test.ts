@@ -23,7 +23,7 @@ function person() {
       firstName: 'Priya',
       lastName: 'Nair',
       email: `priya.${n}@example.com`,
-      phone: `07700 9${String(n % 100_000).padStart(5, '0')}`,
+      phone: `07840 ${String(n % 1_000_000).padStart(6, '0')}`,
       company: 'Nair & Daughters Ltd',
       purpose: 'Phone system',
       message: 'Six handsets by March.',
