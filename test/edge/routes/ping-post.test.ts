@@ -131,6 +131,109 @@ describe('POST /v1/forms/:formId/ping', () => {
     }
   });
 
+  describe('with LeadExec’s duplicate check', () => {
+    /** demo-leadexec with the duplicate check on, its email kept in a field named otherwise. */
+    function dedupForm(options: Record<string, unknown> = {}) {
+      const base = demoForms.find((f) => f.id === 'demo-leadexec');
+      if (!base) throw new Error('no demo-leadexec');
+      const [destination] = base.destinations as { provider: string; options: Record<string, unknown> }[];
+      return {
+        ...base,
+        id: 'dedup-test',
+        fields: base.fields.map((f) => (f.name === 'email' ? { ...f, name: 'contactEmail' } : f)),
+        steps: (base.steps ?? []).map((st) => ({
+          ...st,
+          fields: st.fields.map((n) => (n === 'email' ? 'contactEmail' : n)),
+        })),
+        pingPost: { ...base.pingPost, duplicateCheck: true },
+        destinations: [
+          {
+            ...destination,
+            options: {
+              ...destination?.options,
+              fieldMap: { ...(destination?.options.fieldMap as object), Email: 'contactEmail' },
+              ...options,
+            },
+          },
+        ],
+      };
+    }
+
+    async function withForm<T>(raw: unknown, run: () => Promise<T>): Promise<T> {
+      const [form] = parseForms([raw]);
+      if (!form) throw new Error('the test form did not parse');
+      const configured = forms as Map<string, FormConfig>;
+      configured.set(form.id, form);
+      try {
+        return await run();
+      } finally {
+        configured.delete(form.id);
+      }
+    }
+
+    function dedupPing(fields: Record<string, string>) {
+      return post('/v1/forms/dedup-test/ping', { fields, context: { pageUrl: `${PAGE_ORIGIN}/solar` } });
+    }
+
+    function asked(fields: Record<string, string>) {
+      const { email, ...rest } = fields;
+      return { ...rest, contactEmail: email ?? '' };
+    }
+
+    it('asks with the campaign, and the email and phone under LeadExec’s names wherever the form keeps them', async () => {
+      await withForm(dedupForm(), async () => {
+        const fields = answers();
+        const response = await dedupPing(asked(fields));
+        expect(((await response.json()) as PingResponse).willAccept).toBe(true);
+        const check = JSON.parse(leadExecRequests('/v2/duplicate/check')[0]?.body ?? '{}');
+        expect(check.source).toEqual({ vid: 1001, aid: 3003, lid: 2002 });
+        expect(check.leads[0].fields).toEqual({ Email: fields.email, Phone: expect.stringMatching(/^\+1415555/) });
+      });
+    });
+
+    it('takes the form’s fallback for someone LeadExec already has, without pinging', async () => {
+      await withForm(dedupForm(), async () => {
+        const fields = answers();
+        const first = await dedupPing(asked(fields));
+        const { sessionId, offers } = (await first.json()) as PingResponse;
+        const posted = await post(`/v1/forms/dedup-test/sessions/${sessionId}/post`, {
+          fields: asked(fields),
+          offerIds: [offers[0]?.offerId],
+          consent: {},
+        });
+        expect(posted.status).toBeLessThan(300);
+        const pings = leadExecRequests('/v2/insert/ping').length;
+        const again = (await (await dedupPing(asked(fields))).json()) as PingResponse;
+        expect(again).toMatchObject({ willAccept: false, offers: [], fallback: 'post' });
+        expect(leadExecRequests('/v2/insert/ping')).toHaveLength(pings);
+      });
+    });
+
+    it('takes the fallback, not a silent pass, when the check itself fails', async () => {
+      await withForm(dedupForm(), async () => {
+        sandbox.state.addFault('leadexec', {
+          fault: {
+            kind: 'status',
+            status: 400,
+            body: '{"requestId":"r","results":[{"success":false,"isDuplicate":false,"response":"System_ID_Missing"}]}',
+          },
+          times: 1,
+        });
+        const answer = (await (await dedupPing(asked(answers()))).json()) as PingResponse;
+        expect(answer).toMatchObject({ willAccept: false, fallback: 'post' });
+        expect(leadExecRequests('/v2/insert/ping')).toHaveLength(0);
+      });
+    });
+
+    it('is refused at start-up without the campaign it needs', () => {
+      const { aid: _, ...withoutAid } = (dedupForm().destinations[0]?.options ?? {}) as Record<string, unknown>;
+      const form = { ...dedupForm(), destinations: [{ provider: 'leadexec', options: withoutAid }] };
+      expect(() => parseForms([form])).toThrow(
+        /pingPost\.duplicateCheck: the duplicate check needs the leadexec destination's aid/,
+      );
+    });
+  });
+
   it('answers no offers with the form’s fallback for a ZIP nobody covers', async () => {
     const { body } = await ping(answers({ zip: UNCOVERED_ZIP }));
     expect(body).toMatchObject({ willAccept: false, offers: [], fallback: 'post' });
