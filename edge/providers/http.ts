@@ -54,12 +54,18 @@ export function retryableReply(reply: ProviderReply): DeliveryResult | undefined
 }
 
 /**
- * The first `max` characters of `text`, counted as the relay counts them (code points), so a
- * character outside the BMP, an emoji, is never cut in half into a lone surrogate.
+ * `text` cut to whole characters that fit in `max` UTF-16 units, the length a .NET provider (TakePayments)
+ * checks: a character outside the BMP, an emoji, is kept whole or left out, never cut in half into a
+ * lone surrogate that a strict parser refuses.
  */
 export function cutToCharacters(text: string, max: number): string {
-  const characters = Array.from(text);
-  return characters.length > max ? characters.slice(0, max).join('') : text;
+  if (text.length <= max) return text;
+  let cut = '';
+  for (const character of text) {
+    if (cut.length + character.length > max) break;
+    cut += character;
+  }
+  return cut;
 }
 
 /** Parses JSON without throwing: providers sometimes answer HTML or nothing. */

@@ -514,6 +514,25 @@ describe.each(FORMATS)('call lead (%s)', (format) => {
   });
 });
 
+describe('a calldata destination', () => {
+  it('refuses a call duration that is not a number of seconds before anything reaches LeadExec', async () => {
+    const lead = canonicalLead('call-bad-duration', {
+      firstName: 'Ravi',
+      lastName: 'Shah',
+      email: 'ravi.bad@example.com',
+      phone: '+17185550123',
+      zip: '11201',
+      callDuration: 'about two minutes',
+      callResult: 'Qualified',
+    });
+    const options = leadExecOptionsSchema.parse({ vid: 1, lid: 2, mode: 'calldata', ivrNumber: 8005550199 });
+    const before = sandbox.state.receivedBy('leadexec').length;
+    const result = await leadexec.deliver(lead, { ...callWith(options), options });
+    expect(result).toMatchObject({ outcome: 'rejected', reason: /callDuration must be a number of seconds/ });
+    expect(sandbox.state.receivedBy('leadexec')).toHaveLength(before);
+  });
+});
+
 describe.each(FORMATS)('update (%s)', (format) => {
   it('puts new fields for a lead by its leadUID', async () => {
     const leadId = firstResult(await insertLead(callWith({ format }), { fields: person() })).leadId ?? 0;

@@ -1,5 +1,7 @@
-import { expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
 import { takepayments } from '../../../edge/providers/takepayments.ts';
+import { sandbox } from '../sandbox.ts';
 import { testAdapter } from './conformance.ts';
 
 const lead = {
@@ -65,4 +67,24 @@ testAdapter({
   wrongKeyExpected: { httpStatus: 401 },
   // The document defines success by the status alone and shows no body.
   malformed200: 'delivered',
+});
+
+describe('cutting to the document’s limits', () => {
+  it('cuts to whole characters within the limit, so an emoji across it is left out, never halved', async () => {
+    const name = `${'a'.repeat(199)}😀b`;
+    const result = await takepayments.deliver(
+      { ...lead, id: 'lead-tp-emoji', fields: { ...lead.fields, firstName: name, lastName: `${'b'.repeat(198)}😀c` } },
+      {
+        options: takepayments.optionsSchema.parse({}),
+        baseUrl: 'http://sandbox.test/takepayments',
+        apiKey: SANDBOX_SECRETS.TAKEPAYMENTS_API_KEY,
+        signal: AbortSignal.timeout(5000),
+      },
+    );
+    expect(result).toMatchObject({ outcome: 'delivered' });
+    const sent = JSON.parse(sandbox.state.receivedBy('takepayments').at(-1)?.body ?? '{}');
+    expect(sent.FirstName).toBe('a'.repeat(199));
+    expect(sent.LastName).toBe(`${'b'.repeat(198)}😀`);
+    expect(sent.FirstName).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
 });

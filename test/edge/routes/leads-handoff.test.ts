@@ -85,6 +85,20 @@ describe('POST /v1/forms/:formId/leads to LeadExec with sends or transfer', () =
     expect(lead.deliveries[0]?.attemptLog[0]?.reason).toMatch(/timed out after 3000 ms/);
   });
 
+  it('never hands the consumer a buyer’s page that is not http(s)', async () => {
+    const simulator = sandbox.simulators.leadexec;
+    const buyerPage = simulator.settings.buyerPageUrl;
+    simulator.settings.buyerPageUrl = 'javascript:alert(document.cookie)';
+    try {
+      const response = await postLead('demo-leadexec-sends', person());
+      const answer = (await response.json()) as Answer;
+      expect(answer.redirectUrl).toBeUndefined();
+      expect(JSON.stringify(answer)).not.toContain('javascript:');
+    } finally {
+      simulator.settings.buyerPageUrl = buyerPage;
+    }
+  });
+
   it('queues a plain LeadExec form as before, with no attempt inside the request', async () => {
     const n = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
     const response = await postLead('demo-leadexec', {

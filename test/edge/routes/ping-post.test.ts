@@ -113,6 +113,39 @@ describe('POST /v1/forms/:formId/ping', () => {
     expect(body.offers[0]?.tcpa.text).toContain('Shady Co may call');
   });
 
+  it('names a seller whose name looks like a replacement pattern exactly as LeadExec gave it', async () => {
+    const company = "Sun $& Co $' $1";
+    const answer = {
+      requestId: 'r-2',
+      results: [
+        {
+          willAccept: true,
+          orderId: 'order-2',
+          orderExpiresOn: new Date(Date.now() + 60_000).toISOString(),
+          offers: [
+            {
+              offerId: 'o-9',
+              companyName: company,
+              companyPhoneNumber: '555-0100',
+              name: 'Offer',
+              description: '',
+              type: 'Monthly',
+              price: 1,
+              url: 'https://sun.example/offer',
+              tcpaInformation: { customTCPATextRequired: false, tcpaText: '', privacyURL: '', termsURL: '' },
+            },
+          ],
+        },
+      ],
+    };
+    sandbox.state.addFault('leadexec', {
+      fault: { kind: 'status', status: 200, body: JSON.stringify(answer) },
+      times: 1,
+    });
+    const { body } = await ping();
+    expect(body.offers[0]?.tcpa.text).toContain(`that ${company} may call`);
+  });
+
   it('refuses a plain lead for a form whose fallback is a "no match" screen', async () => {
     const leadexecForm = demoForms.find((f) => f.id === 'demo-leadexec');
     const [noMatch] = parseForms([
