@@ -2,13 +2,17 @@
  * @module The rules of a lead's answers, built from a form's field definitions. `checkField` is the
  * one place they are written: the widget runs it as the consumer types, and the relay runs it inside
  * the zod schema it checks a whole lead with (`buildFieldsSchema`), so the two cannot disagree.
+ * Phones are the one rule the relay takes further: `checkField` reads a number leniently (its
+ * country's calling code, trunk prefix and general shape), then the relay's schema asks
+ * libphonenumber-js whether that number exists, which the widget has no room for. So the widget may
+ * let an impossible number through to the relay's refusal, but never refuses a number it takes.
  * `checkField` borrows only zod's email pattern, not its parser: zod/mini's parser alone would be a
  * quarter of the widget's size budget, for rules that fit in this file.
  */
 import * as z from 'zod/mini';
 import type { FieldIssue } from './errors.ts';
 import type { FieldDefinition } from './form.ts';
-import { toE164 } from './phone.ts';
+import { BUILT_IN_PLANS, type PhonePlan, toE164 } from './phone.ts';
 
 /** Default max length of a free-text field: the longest most providers accept. */
 const DEFAULT_MAX_LENGTH = 200;
@@ -47,13 +51,22 @@ function normalise(field: FieldDefinition, text: string): string {
   return text.trim().normalize('NFC');
 }
 
+/**
+ * How a tel field reads numbers: the relay's plans or, for a field it did not fill (one served
+ * before it did), the built-in plan of its country.
+ */
+function plansOf(field: FieldDefinition): PhonePlan[] {
+  const builtIn = BUILT_IN_PLANS[field.country ?? 'GB'];
+  return field.plans ?? (builtIn ? [builtIn] : []);
+}
+
 /** The format rule a text of this field must meet, once it is within its length. */
 function formatIssue(field: FieldDefinition, text: string): FieldIssue | undefined {
   switch (field.type) {
     case 'email':
       return z.regexes.email.test(text) ? undefined : { rule: 'email' };
     case 'tel':
-      return toE164(text, field.country ?? 'GB') ? undefined : { rule: 'phone' };
+      return toE164(text, plansOf(field), field.country) ? undefined : { rule: 'phone' };
     case 'postcode':
       return POSTCODE.test(text) ? undefined : { rule: 'format' };
     case 'select':
@@ -74,12 +87,37 @@ export function checkField(field: FieldDefinition, value: unknown): FieldCheck {
   if ([...text].length > limit) return { ok: false, issue: { rule: 'max_length', limit } };
   const issue = formatIssue(field, text);
   if (issue) return { ok: false, issue };
-  return { ok: true, value: field.type === 'tel' ? toE164(text, field.country ?? 'GB') : text };
+  return { ok: true, value: field.type === 'tel' ? toE164(text, plansOf(field), field.country) : text };
+}
+
+/**
+ * The relay's exact check of a number `checkField` read: the number in E.164 as libphonenumber-js
+ * writes it, or undefined when no such number exists.
+ */
+export type ExactPhoneCheck = (e164: string) => string | undefined;
+
+let exactPhone: ExactPhoneCheck | undefined;
+
+/**
+ * Sets the exact phone check that `buildFieldsSchema` runs after `checkField`. The relay sets it as
+ * it loads its forms (edge/forms/schema.ts), keeping libphonenumber-js out of the widget.
+ */
+export function setExactPhoneCheck(check: ExactPhoneCheck | undefined): void {
+  exactPhone = check;
+}
+
+/** `checkField`, then for a phone the exact check, when one is set. */
+function checkAnswer(field: FieldDefinition, value: unknown): FieldCheck {
+  const result = checkField(field, value);
+  if (!result.ok || field.type !== 'tel' || typeof result.value !== 'string' || !exactPhone) return result;
+  const exact = exactPhone(result.value);
+  return exact ? { ok: true, value: exact } : { ok: false, issue: { rule: 'phone' } };
 }
 
 /**
  * The zod schema of a lead's `fields` for these field definitions: every field checked by
- * `checkField`, unknown fields refused, blanks dropped from the result.
+ * `checkField` (and a phone by the exact check too), unknown fields refused, blanks dropped from
+ * the result.
  */
 export function buildFieldsSchema(fields: readonly FieldDefinition[]) {
   return z.pipe(
@@ -88,7 +126,7 @@ export function buildFieldsSchema(fields: readonly FieldDefinition[]) {
       const out: Record<string, string | boolean> = {};
       for (const field of fields) {
         const given = answers[field.name];
-        const result = checkField(field, given);
+        const result = checkAnswer(field, given);
         if (!result.ok) ctx.issues.push({ code: 'custom', path: [field.name], input: given, params: result.issue });
         else if (result.value !== undefined) out[field.name] = result.value;
       }

@@ -17,6 +17,12 @@ const fieldName = z.string().check(
   z.refine((name) => !(name in Object.prototype), { message: 'a name every object already has' }),
 );
 
+/** A country as ISO 3166-1 alpha-2; the relay refuses one that libphonenumber-js does not know. */
+const countryCode = z.string().check(z.regex(/^[A-Z]{2}$/));
+
+/** `PhonePlan` (shared/phone.ts): how a country's numbers are read. */
+const phonePlanSchema = z.object({ country: countryCode, code: z.string(), trunk: z.string(), shape: z.string() });
+
 export const fieldDefinitionSchema = z.object({
   name: fieldName,
   type: z.enum(FIELD_TYPES),
@@ -27,8 +33,18 @@ export const fieldDefinitionSchema = z.object({
   placeholder: z.optional(z.string()),
   autocomplete: z.optional(z.string()),
   help: z.optional(z.string()),
-  /** For `tel`: the country whose national numbers are accepted (others need a leading +). */
-  country: z.optional(z.enum(['GB', 'US'])),
+  /**
+   * For `tel`: the countries whose numbers it takes (ISO 3166-1 alpha-2, e.g. ["GB", "IN"]); with
+   * several, the consumer picks the country beside the field. Default: `country` alone.
+   */
+  countries: z.optional(z.array(countryCode).check(z.minLength(1))),
+  /**
+   * For `tel`: the country a number typed without its + code is read as, one of `countries`
+   * (default: the first). Alone, the one country the field takes (default GB).
+   */
+  country: z.optional(countryCode),
+  /** For `tel`, filled in by the relay: how each of `countries` reads numbers (see shared/phone.ts). */
+  plans: z.optional(z.array(phonePlanSchema)),
 });
 export type FieldDefinition = z.infer<typeof fieldDefinitionSchema>;
 

@@ -19,6 +19,8 @@ export interface Strings {
   success: string;
   optional: string;
   choose: string;
+  /** The name of the country picker beside a phone field of several countries. */
+  country: string;
   networkError: string;
   fixErrors: (count: number) => string;
   offersTitle: string;
@@ -49,6 +51,7 @@ const enGB: Strings = {
   success: 'We have received your details.',
   optional: '(optional)',
   choose: 'Choose…',
+  country: 'Country',
   networkError: 'We could not reach the server. Your answers are kept; please try again.',
   fixErrors: (n) => (n === 1 ? 'Please correct 1 answer.' : `Please correct ${n} answers.`),
   offersTitle: 'Choose who may contact you',

@@ -76,6 +76,13 @@ export const styles = css`
     padding: 0.5rem 0.625rem;
     width: 100%;
   }
+  .tel {
+    display: flex;
+    gap: 0.5rem;
+  }
+  .tel select {
+    width: auto;
+  }
   textarea {
     min-height: 6rem;
     resize: vertical;

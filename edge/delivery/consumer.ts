@@ -68,12 +68,25 @@ async function attemptDelivery(
   return { result, startedAt, durationMs: Date.now() - startedAt.getTime() };
 }
 
+/** How an attempt made inside a request differs from the queue's. */
+export interface AttemptOptions {
+  /** Shorter than the delivery timeout when someone waits for the answer. */
+  timeoutMs?: number;
+  /** Whether a delivered delivery puts the steps waiting for it on the queue. Default true; false
+   * when the caller runs them itself (the stranded-delivery sweep catches a caller that dies first). */
+  sendWaitingSteps?: boolean;
+}
+
 /**
  * Makes one attempt at the message's delivery or step and says what the queue should do next. The
  * relay also calls it inside a request, with a shorter `timeoutMs`, when the consumer waits for the
- * answer (a LeadExec redirect or agent, an operator's update).
+ * answer (a LeadExec redirect or agent, the offers accepted, an operator's update).
  */
-export async function attemptMessage(env: Env, message: DeliveryMessage, timeoutMs?: number): Promise<AttemptOutcome> {
+export async function attemptMessage(
+  env: Env,
+  message: DeliveryMessage,
+  { timeoutMs, sendWaitingSteps = true }: AttemptOptions = {},
+): Promise<AttemptOutcome> {
   const ack: AttemptOutcome = { action: { kind: 'ack' } };
   const delivery = await getDelivery(env.DB, message.deliveryId);
   if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return ack;
@@ -122,7 +135,7 @@ export async function attemptMessage(env: Env, message: DeliveryMessage, timeout
     result,
     status,
   });
-  if (status === 'delivered') {
+  if (status === 'delivered' && sendWaitingSteps) {
     const steps = await waitingSteps(env.DB, delivery.id);
     await enqueueDeliveries(
       env.DELIVERIES,

@@ -5,7 +5,7 @@
 import { forms } from '../forms/index.ts';
 import type { Destination } from '../forms/schema.ts';
 import { adapterFor } from '../providers/registry.ts';
-import type { ProviderAdapter } from '../providers/types.ts';
+import type { CanonicalLead, FollowUp, ProviderAdapter } from '../providers/types.ts';
 
 export interface ResolvedDestination {
   adapter: ProviderAdapter;
@@ -43,4 +43,10 @@ export function resolveDestination(env: Env, formId: string, index: number): Res
  */
 export function immediateTimeoutMs(destination: Destination): number | undefined {
   return adapterFor(destination.provider)?.immediateTimeoutMs?.(destination.options as never);
+}
+
+/** The steps this destination's delivery of the lead brings with it (see ProviderAdapter.followUps). */
+export function followUpsOf(destination: Destination | undefined, lead: CanonicalLead): readonly FollowUp[] {
+  if (!destination) return [];
+  return adapterFor(destination.provider)?.followUps?.(lead, destination.options as never) ?? [];
 }

@@ -3,7 +3,7 @@
  * so a lead never exists without its delivery rows.
  */
 import type { DeliveryStatus, LeadAccepted, LeadContext, LeadStatus } from '../../shared/lead.ts';
-import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
+import type { CanonicalLead, DeliveryResult, FollowUp } from '../providers/types.ts';
 
 export interface NewLead {
   lead: CanonicalLead;
@@ -12,6 +12,8 @@ export interface NewLead {
   providers: readonly string[];
   /** Each provider's index among the form's destinations, when not all of them deliver. */
   destinations?: readonly number[];
+  /** Per provider (same order), the steps its delivery brings with it; they wait for it. */
+  followUps?: readonly (readonly FollowUp[])[];
 }
 
 export interface DeliveryRow {
@@ -94,6 +96,9 @@ export async function insertLead(
       updated_at: now,
     };
   });
+  const steps = deliveries.flatMap((after, i) =>
+    (input.followUps?.[i] ?? []).map((followUp) => stepRow(lead.id, after, followUp, now)),
+  );
   await db.batch([
     db
       .prepare(
@@ -121,9 +126,48 @@ export async function insertLead(
         )
         .bind(d.id, d.lead_id, d.destination, d.provider, d.status, now, now),
     ),
+    ...steps.map((step) => insertStepStatement(db, step)),
     ...alongside,
   ]);
   return deliveries;
+}
+
+function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string): DeliveryRow {
+  return {
+    id: crypto.randomUUID(),
+    lead_id: leadId,
+    destination: after.destination,
+    provider: after.provider,
+    kind: step.kind,
+    payload: JSON.stringify(step.payload),
+    after_id: after.id,
+    status: 'pending',
+    attempts: 0,
+    replay_from: 0,
+    reference: null,
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
+function insertStepStatement(db: D1Database, row: DeliveryRow): D1PreparedStatement {
+  return db
+    .prepare(
+      'INSERT INTO deliveries (id, lead_id, destination, provider, kind, payload, after_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .bind(
+      row.id,
+      row.lead_id,
+      row.destination,
+      row.provider,
+      row.kind,
+      row.payload,
+      row.after_id,
+      row.status,
+      row.created_at,
+      row.updated_at,
+    );
 }
 
 /** The lead already stored under this idempotency key, if any. */
@@ -182,43 +226,40 @@ export interface NewStep {
 
 /** Stores a step, pending, and the lead's status with it. */
 export async function insertStep(db: D1Database, step: NewStep): Promise<DeliveryRow> {
-  const now = new Date().toISOString();
-  const row: DeliveryRow = {
-    id: crypto.randomUUID(),
-    lead_id: step.leadId,
-    destination: step.after.destination,
-    provider: step.after.provider,
-    kind: step.kind,
-    payload: JSON.stringify(step.payload),
-    after_id: step.after.id,
-    status: 'pending',
-    attempts: 0,
-    replay_from: 0,
-    reference: null,
-    last_error: null,
-    created_at: now,
-    updated_at: now,
-  };
-  await db.batch([
-    db
-      .prepare(
-        'INSERT INTO deliveries (id, lead_id, destination, provider, kind, payload, after_id, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .bind(
-        row.id,
-        row.lead_id,
-        row.destination,
-        row.provider,
-        row.kind,
-        row.payload,
-        row.after_id,
-        row.status,
-        now,
-        now,
-      ),
-    leadStatusStatement(db, step.leadId),
-  ]);
+  const row = stepRow(step.leadId, step.after, { kind: step.kind, payload: step.payload }, new Date().toISOString());
+  await db.batch([insertStepStatement(db, row), leadStatusStatement(db, step.leadId)]);
   return row;
+}
+
+/**
+ * Deliveries and steps that should be on the queue but are not: a lead's delivery still untried
+ * well after it was stored, a step still untried well after the delivery it follows was
+ * delivered. A crash between storing and queueing leaves these. They are marked as seen now, so
+ * one still waiting on a busy queue is sent again only once per `olderThan` window.
+ */
+export async function takeStranded(
+  db: D1Database,
+  olderThan: string,
+  limit = 500,
+): Promise<(DeliveryRow & { form_id: string })[]> {
+  const { results } = await db
+    .prepare(
+      `UPDATE deliveries SET updated_at = ?3 WHERE id IN (
+         SELECT d.id FROM deliveries d LEFT JOIN deliveries a ON a.id = d.after_id
+         WHERE d.status = 'pending' AND d.attempts = 0 AND d.updated_at < ?1
+           AND (d.kind = 'lead' OR (a.status = 'delivered' AND a.updated_at < ?1))
+         ORDER BY d.updated_at LIMIT ?2)
+       RETURNING *`,
+    )
+    .bind(olderThan, limit, new Date().toISOString())
+    .all<DeliveryRow>();
+  if (results.length === 0) return [];
+  const forms = await db
+    .prepare('SELECT id, form_id FROM leads WHERE id IN (SELECT value FROM json_each(?))')
+    .bind(JSON.stringify([...new Set(results.map((d) => d.lead_id))]))
+    .all<{ id: string; form_id: string }>();
+  const formOf = new Map(forms.results.map((l) => [l.id, l.form_id]));
+  return results.map((d) => ({ ...d, form_id: formOf.get(d.lead_id) ?? '' }));
 }
 
 /** Steps waiting for this delivery: they may run once it is delivered. */

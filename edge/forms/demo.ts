@@ -322,7 +322,16 @@ export const demoForms = [
     description: 'Tell us what your team needs and an adviser will call you back.',
     allowedOrigins: LOCAL_ORIGINS,
     fields: [
-      ...CONTACT_FIELDS,
+      ...CONTACT_FIELDS.filter((field) => field.name !== 'phone'),
+      // Getlead's own examples are Indian numbers: UK and Indian mobiles, typed with or without +44/+91.
+      {
+        name: 'phone',
+        type: 'tel',
+        label: 'Mobile number',
+        required: true,
+        countries: ['GB', 'IN'],
+        autocomplete: 'tel',
+      },
       {
         name: 'company',
         type: 'text',

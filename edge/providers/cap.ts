@@ -9,8 +9,10 @@
  *   destination's default.
  * - Each opt-in is the consumer's own choice on the consent configured for that channel (true, or
  *   false when left unticked); a channel with no consent configured is `null` (not asked).
- * - Phones reach adapters in E.164, which for UK numbers is the `+44` form CAP accepts; a missing
- *   phone or postcode is sent as `null`, like the example's `ipAddress`.
+ * - Phones reach adapters in E.164, which for UK numbers is the `+44` form CAP accepts; CAP takes
+ *   no other ("+44 or 0 prefix accepted"), so a form whose phone field takes another country is
+ *   refused at start-up (`phoneCountries`). A missing phone or postcode is sent as `null`, like the
+ *   example's `ipAddress`.
  * - 202 with `result.enquiryReferenceCode` is delivered (that code is the reference); `success:
  *   false` on any status, 400 and 401 are rejected with CAP's `messages`; an unreadable 2xx is
  *   retried, since we cannot tell whether the enquiry was taken.
@@ -109,6 +111,8 @@ export const cap = defineAdapter({
   optionsSchema: capOptionsSchema,
   defaultSecret: 'CAP_API_KEY',
   baseUrlVar: 'CAP_BASE_URL',
+  // "+44 or 0 prefix accepted": UK numbers only (and the islands' that share +44).
+  phoneCountries: ['GB'],
   requiredFields: (options) => {
     const map = { ...DEFAULT_FIELD_MAP, ...options.fieldMap };
     return [map.firstName, map.lastName, map.emailAddress, options.vehicleField];

@@ -12,9 +12,10 @@
  *   that message verbatim. An unreadable 2xx is retried, since we cannot tell what happened.
  * - The deal's "deal name" parameter is sent as `deal_name`, like its snake_case siblings; the deal
  *   endpoint is `gl-deal-creation-api` (the document's example points at the task endpoint).
- * - Follow-ups (`followUps`) run in order once the lead is created. A follow-up that fails does not
- *   undo the delivery: retrying would create the lead twice, so the outcome stays `delivered` and
- *   each follow-up's result is written into the delivered result's response text.
+ * - Follow-ups (`followUps`) are steps of their own, stored with the lead and run once Getlead has
+ *   created it (in no set order): each is retried, dead-lettered and replayed on its own, so a
+ *   failed note never creates the lead twice and is never lost. A note whose form field the
+ *   consumer left empty is not made at all.
  * Getlead returns no id, so the reference of a delivered lead is our lead id.
  */
 import * as z from 'zod';
@@ -24,6 +25,7 @@ import {
   type DeliveryResult,
   defineAdapter,
   defineStep,
+  type FollowUp,
   fieldText,
   type ProviderContext,
 } from './types.ts';
@@ -95,7 +97,6 @@ const followUpSchema = z.discriminatedUnion('kind', [
   getleadDealSchema.extend({ kind: z.literal('deal') }),
   z.strictObject({ kind: z.literal('department'), department: z.string().min(1) }),
 ]);
-type GetleadFollowUp = z.infer<typeof followUpSchema>;
 
 export const getleadOptionsSchema = z.strictObject({
   /** `source`: where the lead came from, as Getlead lists it (e.g. "Website"). Required. */
@@ -270,40 +271,6 @@ export function assignGetleadDepartment(lead: CanonicalLead, context: GetleadCon
   return postGetlead(url, params({ SourceNumber: mobile, department }), context);
 }
 
-/** Runs one follow-up and says in a line what came of it, never throwing: the lead already exists. */
-async function runFollowUp(lead: CanonicalLead, context: GetleadContext, followUp: GetleadFollowUp): Promise<string> {
-  try {
-    let result: GetleadResult;
-    switch (followUp.kind) {
-      case 'note': {
-        const note = fieldText(lead, followUp.field);
-        if (note === undefined) return `note: skipped, ${followUp.field} is empty`;
-        result = await createGetleadNote(lead, context, note);
-        break;
-      }
-      case 'task':
-        result = await createGetleadTask(lead, context, followUp);
-        break;
-      case 'status':
-        result = await changeGetleadStatus(lead, context, followUp.status);
-        break;
-      case 'deal':
-        result = await createGetleadDeal(lead, context, followUp);
-        break;
-      case 'department':
-        result = await assignGetleadDepartment(lead, context, followUp.department);
-        break;
-    }
-    return result.outcome === 'success'
-      ? `${followUp.kind}: ${result.message}`
-      : `${followUp.kind}: ${result.outcome}: ${result.reason}`;
-  } catch (error) {
-    // The department endpoint has the token in its URL: keep it out of the attempt log, whatever fetch says.
-    const message = (error instanceof Error ? error.message : String(error)).replaceAll(context.apiKey, '…');
-    return `${followUp.kind}: failed: ${message}`;
-  }
-}
-
 /** A Getlead call's answer as a step records it: Getlead returns no id, so there is no reference. */
 async function asStep(call: Promise<GetleadResult>): Promise<DeliveryResult> {
   const result = await call;
@@ -342,16 +309,18 @@ export const getlead = defineAdapter({
   baseUrlVar: 'GETLEAD_BASE_URL',
   requiredFields: (options) => [options.fieldMap.mobileno ?? DEFAULT_FIELD_MAP.mobileno],
   steps: getleadSteps,
+  followUps: (lead, options) =>
+    options.followUps.flatMap((followUp): FollowUp[] => {
+      if (followUp.kind === 'note') {
+        const note = fieldText(lead, followUp.field);
+        return note ? [{ kind: 'note', payload: { note } }] : [];
+      }
+      const { kind, ...payload } = followUp;
+      return [{ kind, payload }];
+    }),
   async deliver(lead, context) {
     const created = await createGetleadLead(lead, context);
     if (created.outcome !== 'success') return created;
-    const lines = [created.response];
-    for (const followUp of context.options.followUps) lines.push(await runFollowUp(lead, context, followUp));
-    return {
-      outcome: 'delivered',
-      reference: lead.id,
-      httpStatus: created.httpStatus,
-      response: excerpt(lines.join('\n')),
-    };
+    return { outcome: 'delivered', reference: lead.id, httpStatus: created.httpStatus, response: created.response };
   },
 });

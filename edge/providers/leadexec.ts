@@ -737,6 +737,9 @@ export const leadexec = defineAdapter({
     if (transfer) handoff.transfer = transfer;
     return { ...result, handoff };
   },
+  // Each offer the consumer chose is marked accepted once the post is in: a step, so the buyer the
+  // consumer chose is told even when LeadExec fails the first time.
+  followUps: (lead) => (lead.pingPost?.offerIds ?? []).map((offerId) => ({ kind: 'accept', payload: { offerId } })),
   immediateTimeoutMs: (options) =>
     options.mode === 'sends' || options.mode === 'transfer' ? options.handoffTimeoutMs : undefined,
   steps: {
@@ -754,6 +757,27 @@ export const leadexec = defineAdapter({
         return deliveryResultOf(await updateLead(call, { leadUID, fields: leadExecFields(fields, call.options) }));
       },
     ),
+    /** Mark Offer as Accepted for one offer the consumer chose, on the lead the post created. */
+    accept: defineStep(
+      z.strictObject({ offerId: z.string().min(1) }),
+      async (_lead, { offerId }, call: LeadExecCall, reference) => {
+        const leadUID = Number(reference);
+        if (!reference || !Number.isSafeInteger(leadUID)) {
+          return {
+            outcome: 'rejected',
+            reason: 'LeadExec gave no lead id to accept an offer on',
+            httpStatus: null,
+            response: '',
+          };
+        }
+        const outcome = await acceptOffer(call, leadUID, offerId);
+        if (outcome.outcome !== 'answered') return outcome;
+        const { body, httpStatus, response } = outcome;
+        return body.success
+          ? { outcome: 'delivered', reference: offerId, httpStatus, response }
+          : { outcome: 'rejected', reason: body.message || 'LeadExec did not accept the offer', httpStatus, response };
+      },
+    ),
   },
 });
 
@@ -766,27 +790,12 @@ export interface InsertOutcome {
   redirectUrl?: string;
   /** Call transfer: the agent to put the consumer through to. */
   transfer?: { agentName: string; agentPhone: string };
-  /** For a lead that answers a ping: the chosen offers LeadExec marked accepted. */
-  acceptedOffers: string[];
-}
-
-/** Marks each chosen offer accepted once the post went in; an offer LeadExec refuses is left out. */
-async function acceptChosenOffers(call: LeadExecCall, leadUID: number, offerIds: readonly string[]) {
-  const accepted: string[] = [];
-  for (const offerId of offerIds) {
-    try {
-      const outcome = await acceptOffer(call, leadUID, offerId);
-      if (outcome.outcome === 'answered' && outcome.body.success) accepted.push(offerId);
-    } catch {
-      // The lead is in: a failed acceptance must not make the insert look retryable and post it twice.
-    }
-  }
-  return accepted;
 }
 
 /**
  * Inserts the lead the way the destination's `mode` says. A lead that answers a ping carries its
- * order id and the chosen offers (`lead.pingPost`), so a retry from the queue posts the same choice.
+ * order id and the chosen offers (`lead.pingPost`), so a retry from the queue posts the same choice;
+ * marking each chosen offer accepted is a step of its own (`accept`), run once the insert is in.
  */
 export async function insertForMode(lead: CanonicalLead, call: LeadExecCall): Promise<InsertOutcome> {
   const input: LeadInput = { fields: leadExecFields(lead.fields, call.options), reference: lead.id };
@@ -797,13 +806,9 @@ export async function insertForMode(lead: CanonicalLead, call: LeadExecCall): Pr
   const withLeadUID = (outcome: LeadExecOutcome<Answer<LeadResult>>): InsertOutcome => {
     const result = deliveryResultOf(outcome);
     const leadUID = outcome.outcome === 'answered' ? outcome.body.results[0]?.leadId : undefined;
-    return leadUID === undefined ? { result, acceptedOffers: [] } : { result, leadUID, acceptedOffers: [] };
+    return leadUID === undefined ? { result } : { result, leadUID };
   };
-  const inserted = await insertOnce(lead, call, input, withLeadUID);
-  if (lead.pingPost && inserted.result.outcome === 'delivered' && inserted.leadUID !== undefined) {
-    inserted.acceptedOffers = await acceptChosenOffers(call, inserted.leadUID, lead.pingPost.offerIds);
-  }
-  return inserted;
+  return insertOnce(lead, call, input, withLeadUID);
 }
 
 async function insertOnce(

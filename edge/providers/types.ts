@@ -87,6 +87,12 @@ export function defineStep<Options, Schema extends z.ZodType>(
   return { schema, run: (lead, payload, context, reference) => run(lead, schema.parse(payload), context, reference) };
 }
 
+/** A step a delivery brings with it: one of its adapter's `steps`, with its parameters. */
+export interface FollowUp {
+  kind: string;
+  payload: unknown;
+}
+
 /** What a dry run of one destination came to. */
 export interface DryRunResult {
   ok: boolean;
@@ -103,6 +109,11 @@ export interface ProviderAdapter<Schema extends z.ZodType = z.ZodType> {
   readonly baseUrlVar: string;
   /** The form fields this provider cannot do without, given these options. */
   requiredFields(options: z.infer<Schema>): readonly string[];
+  /**
+   * The countries (ISO 3166-1 alpha-2) whose phone numbers the provider takes, by their calling
+   * codes: a form whose phone field takes any other is refused at start-up. Undefined: any country.
+   */
+  readonly phoneCountries?: readonly string[];
   deliver(lead: CanonicalLead, context: ProviderContext<z.infer<Schema>>): Promise<DeliveryResult>;
   /**
    * For a destination whose answer is for the consumer (a redirect, an agent): how long the consumer
@@ -116,6 +127,11 @@ export interface ProviderAdapter<Schema extends z.ZodType = z.ZodType> {
   dryRun?(lead: CanonicalLead, context: ProviderContext<z.infer<Schema>>): Promise<DryRunResult>;
   /** The steps an operator can run on a lead this provider has, by kind. */
   readonly steps?: Readonly<Record<string, StepDefinition<z.infer<Schema>>>>;
+  /**
+   * The steps a delivery brings with it (Getlead's configured follow-ups, LeadExec's accept of each
+   * offer the consumer chose): stored with the lead, run once its delivery is delivered.
+   */
+  followUps?(lead: CanonicalLead, options: z.infer<Schema>): readonly FollowUp[];
 }
 
 /** Declares an adapter with its options type inferred from its schema. */

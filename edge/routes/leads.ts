@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
 import { type LeadAccepted, leadSubmissionSchema } from '../../shared/lead.ts';
 import { attemptMessage } from '../delivery/consumer.ts';
-import { immediateTimeoutMs } from '../delivery/destination.ts';
+import { followUpsOf, immediateTimeoutMs } from '../delivery/destination.ts';
 import { continueOnQueue, type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
 import {
   acceptedBody,
@@ -114,6 +114,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
         idempotencyKey,
         bodyHash,
         providers: form.destinations.map((d) => d.provider),
+        followUps: form.destinations.map((d) => followUpsOf(d, lead)),
       });
     } catch (error) {
       // Two requests with one key raced: the loser answers what the winner stored.
@@ -150,7 +151,8 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     for (const delivery of immediate) {
       const message = messageOf(delivery);
       try {
-        const { action, result } = await attemptMessage(c.env, message, waitFor(delivery));
+        const timeoutMs = waitFor(delivery);
+        const { action, result } = await attemptMessage(c.env, message, timeoutMs ? { timeoutMs } : {});
         if (result?.outcome === 'delivered') handoff ??= result.handoff;
         await continueOnQueue(c.env, message, action);
       } catch (error) {

@@ -13,10 +13,18 @@
 import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
 import { type Offer, type PingResponse, pingRequestSchema, postRequestSchema } from '../../shared/ping-post.ts';
-import { type ResolvedDestination, resolveDestination } from '../delivery/destination.ts';
-import { enqueueDeliveries } from '../delivery/queue.ts';
-import { deliverySettings } from '../delivery/settings.ts';
-import { failUnqueued, getLead, insertLead, recordAttempt, refreshLeadStatus } from '../delivery/store.ts';
+import { attemptMessage } from '../delivery/consumer.ts';
+import { followUpsOf, resolveDestination } from '../delivery/destination.ts';
+import { continueOnQueue, type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import {
+  type DeliveryRow,
+  failUnqueued,
+  getLead,
+  insertLead,
+  listDeliveries,
+  refreshLeadStatus,
+  waitingSteps,
+} from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { publicForm } from '../forms/index.ts';
 import { type FormConfig, pingDestinationIndex } from '../forms/schema.ts';
@@ -39,14 +47,12 @@ import { webUrl } from '../providers/http.ts';
 import {
   checkDuplicate,
   duplicateCheckFields,
-  type InsertOutcome,
-  insertForMode,
   type Offer as LeadExecOffer,
   type LeadExecOptions,
   leadExecFields,
   sendPing,
 } from '../providers/leadexec.ts';
-import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
+import type { CanonicalLead, Handoff } from '../providers/types.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
@@ -104,47 +110,37 @@ function withoutHash({ textSha256: _, ...offer }: PresentedOffer): Offer {
   return offer;
 }
 
-/** Posts to LeadExec now, because the consumer waits for a redirect or an agent; a failure queues. */
+/**
+ * Posts to LeadExec inside the request, then marks each chosen offer accepted, each attempt made and
+ * recorded as the queue's consumer makes it; what does not go through now is left to the queue.
+ */
 async function postNow(
   env: Env,
-  lead: CanonicalLead,
-  deliveryId: string,
-  { resolved, options }: { resolved: ResolvedDestination; options: LeadExecOptions },
-): Promise<InsertOutcome> {
-  const settings = deliverySettings(env);
-  const startedAt = new Date();
-  let outcome: InsertOutcome;
+  messageOf: (d: DeliveryRow) => DeliveryMessage,
+  delivery: DeliveryRow,
+): Promise<{ acceptedOffers: string[]; handoff?: Handoff }> {
+  const acceptedOffers: string[] = [];
+  const message = messageOf(delivery);
   try {
-    outcome = await insertForMode(lead, {
-      options,
-      baseUrl: resolved.baseUrl,
-      apiKey: resolved.apiKey,
-      signal: AbortSignal.timeout(settings.timeoutMs),
-    });
+    const { action, result } = await attemptMessage(env, message, { sendWaitingSteps: false });
+    await continueOnQueue(env, message, action);
+    if (result?.outcome !== 'delivered') return { acceptedOffers };
+    for (const step of await waitingSteps(env.DB, delivery.id)) {
+      const accept = messageOf(step);
+      const accepted = await attemptMessage(env, accept);
+      await continueOnQueue(env, accept, accepted.action);
+      if (accepted.result?.outcome === 'delivered') acceptedOffers.push(offerIdOf(step));
+    }
+    return result.handoff ? { acceptedOffers, handoff: result.handoff } : { acceptedOffers };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const result: DeliveryResult = { outcome: 'retryable', reason, httpStatus: null, response: '' };
-    outcome = { result, acceptedOffers: [] };
+    // Stored and consented: whatever is left untried, the stranded-delivery sweep puts on the queue.
+    console.error(JSON.stringify({ at: 'post', leadId: delivery.lead_id, error: String(error) }));
+    return { acceptedOffers };
   }
-  const { result } = outcome;
-  const status =
-    result.outcome === 'delivered'
-      ? 'delivered'
-      : result.outcome === 'rejected'
-        ? 'rejected'
-        : settings.maxAttempts <= 1
-          ? 'failed'
-          : 'retrying';
-  await recordAttempt(env.DB, {
-    deliveryId,
-    leadId: lead.id,
-    attempt: 1,
-    startedAt: startedAt.toISOString(),
-    durationMs: Date.now() - startedAt.getTime(),
-    result,
-    status,
-  });
-  return outcome;
+}
+
+function offerIdOf(step: DeliveryRow): string {
+  return (JSON.parse(step.payload ?? '{}') as { offerId?: string }).offerId ?? '';
 }
 
 /**
@@ -154,12 +150,13 @@ async function postNow(
 async function repeatAnswer(db: D1Database, answered: { leadId: string; bodyHash: string }, bodyHash: string) {
   if (answered.bodyHash !== bodyHash) throw new ApiError('session_used', 'These offers were already answered');
   const stored = await getLead(db, answered.leadId);
-  const delivered = stored?.status === 'delivered';
+  const accepted = (await listDeliveries(db, answered.leadId)).filter(
+    (d) => d.kind === 'accept' && d.status === 'delivered',
+  );
   return {
     leadId: answered.leadId,
     status: stored?.status ?? 'accepted',
-    // The relay does not keep LeadExec's answer to each acceptance: a delivered post reports the chosen offers.
-    acceptedOffers: delivered ? (stored?.lead.pingPost?.offerIds ?? []) : [],
+    acceptedOffers: accepted.map(offerIdOf),
   };
 }
 
@@ -327,6 +324,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
           bodyHash,
           providers: destinations.map((d) => d.provider),
           destinations: destinations.map((d) => d.index),
+          followUps: destinations.map((d) => followUpsOf(form.destinations[d.index], lead)),
         },
         [consentRecord],
       );
@@ -338,29 +336,30 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     }
 
     if (deliveries.length === 0) await refreshLeadStatus(c.env.DB, lead.id);
+    const messageOf = (d: DeliveryRow): DeliveryMessage => ({
+      deliveryId: d.id,
+      leadId: lead.id,
+      formId: form.id,
+      destination: d.destination,
+    });
     const pingDelivery = deliveries.find((d) => d.destination === destination.index);
     const others = deliveries.filter((d) => d !== pingDelivery);
-    const outcome = pingDelivery ? await postNow(c.env, lead, pingDelivery.id, destination) : undefined;
-    const queued = [...others];
-    const postFailed = pingDelivery && outcome?.result.outcome === 'retryable';
-    if (postFailed && deliverySettings(c.env).maxAttempts > 1) queued.push(pingDelivery);
     try {
-      await enqueueDeliveries(
-        c.env.DELIVERIES,
-        queued.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: form.id, destination: d.destination })),
-      );
+      await enqueueDeliveries(c.env.DELIVERIES, others.map(messageOf));
     } catch (error) {
       // The consumer consented and the lead is stored: it shows failed, ready to replay, not lost.
       console.error(JSON.stringify({ at: 'post', leadId: lead.id, error: `queue send failed: ${String(error)}` }));
-      await failUnqueued(c.env.DB, lead.id, queued);
+      await failUnqueued(c.env.DB, lead.id, others);
     }
+    // The consumer waits for LeadExec (a redirect, an agent, the offers accepted): the post and the
+    // accepts are tried now, as the queue would try them; what does not go through goes on the queue.
+    const handed = pingDelivery ? await postNow(c.env, messageOf, pingDelivery) : { acceptedOffers: [] };
     const stored = await getLead(c.env.DB, lead.id);
     const answer: Record<string, unknown> = {
       leadId: lead.id,
       status: stored?.status ?? 'accepted',
-      acceptedOffers: outcome?.acceptedOffers ?? [],
+      acceptedOffers: handed.acceptedOffers,
+      ...handed.handoff,
     };
-    if (outcome?.redirectUrl) answer.redirectUrl = outcome.redirectUrl;
-    if (outcome?.transfer) answer.transfer = outcome.transfer;
-    return c.json(answer, queued.length > 0 ? 202 : 200);
+    return c.json(answer, stored?.status === 'accepted' ? 202 : 200);
   });

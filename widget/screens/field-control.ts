@@ -1,6 +1,7 @@
 /**
  * @module One form control (input, select, textarea or checkbox) with its label, help and error,
- * wired for assistive technology: the error is described-by and the control is marked invalid.
+ * wired for assistive technology: the error is described-by and the control is marked invalid. A
+ * phone field of several countries has a country picker beside it.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { FieldDefinition } from '../../shared/form.ts';
@@ -99,6 +100,21 @@ export function fieldControl({ field, value, error, strings, onInput, onBlur }: 
       @input=${input}
       @blur=${blur}
     />`;
+    if (field.plans?.[1]) {
+      // A phone field of several countries: the one chosen reads a number typed without its + code.
+      // The field is the form controller's own copy, so the choice is kept on it, where the check
+      // (`checkField`) and the answer sent read it; the number typed so far is then checked again.
+      const choose = (e: Event) => {
+        field.country = (e.target as HTMLSelectElement).value;
+        onInput(field.name, text);
+      };
+      control = html`<div class="tel">
+        <select part="country" aria-label=${strings.country} @change=${choose}>
+          ${field.plans.map((p) => html`<option value=${p.country} ?selected=${p.country === field.country}>${p.country} +${p.code}</option>`)}
+        </select>
+        ${control}
+      </div>`;
+    }
   }
   return html`<div class="field" part="field field-${field.name}">${label}${control}${help}${errorLine}</div>`;
 }

@@ -9,7 +9,7 @@ const submissions = {
       firstName: 'John',
       lastName: 'Doe',
       email: 'john.doe@example.com',
-      phone: '07700 900141',
+      phone: '07840 258841',
       vehicleMake: 'Ford',
       vehicleModel: 'Focus',
       service: 'Full valet',
@@ -23,7 +23,7 @@ const submissions = {
       firstName: 'Ada',
       lastName: 'Lovelace',
       email: 'ada@example.com',
-      phone: '07700 900142',
+      phone: '07840 258842',
       postcode: 'l3 9ag',
       vehicle: 'Audi Q6 e-tron',
     },
@@ -34,7 +34,7 @@ const submissions = {
       firstName: 'Priya',
       lastName: 'Nair',
       email: 'priya.nair@example.com',
-      phone: '07700 900143',
+      phone: '07840 258843',
       company: 'Nair & Daughters Ltd',
       purpose: 'Phone system',
       message: 'Six handsets by March.',
@@ -46,7 +46,7 @@ const submissions = {
       firstName: 'Grace',
       lastName: 'Hopper',
       email: 'grace@example.com',
-      phone: '07700 900144',
+      phone: '07840 258844',
       company: 'Hopper Motors Ltd',
       postcode: 'sw1a 1aa',
       address: '1 Horse Guards Road, London',
@@ -57,8 +57,8 @@ const submissions = {
   },
 };
 
-async function deliveredThroughTheQueue(formId: keyof typeof submissions) {
-  const response = await postLead(formId, submissions[formId]);
+async function deliveredThroughTheQueue(formId: keyof typeof submissions, submission = submissions[formId]) {
+  const response = await postLead(formId, submission);
   expect(response.status).toBe(202);
   const { leadId } = (await response.json()) as { leadId: string };
   let lead: { status: string; deliveries: { provider: string; status: string }[] } | undefined;
@@ -79,26 +79,49 @@ function bodyAt(provider: string) {
 describe('the demo forms', () => {
   it('deliver a valeting enquiry to the dialler, the phone in UK national form', async () => {
     expect(await deliveredThroughTheQueue('demo-dialler')).toEqual(['dialler']);
-    expect(bodyAt('dialler')).toMatchObject({ mobile: '07700900141', type: 'motor-trade', subtype: 'valeter' });
+    expect(bodyAt('dialler')).toMatchObject({ mobile: '07840258841', type: 'motor-trade', subtype: 'valeter' });
     expect(JSON.parse(bodyAt('dialler').data)).toMatchObject({ service: 'Full valet', postcode: 'LS1 4AP' });
   });
 
   it('deliver a test-drive request to CAP with the consumer’s own opt-ins', async () => {
     expect(await deliveredThroughTheQueue('demo-cap')).toEqual(['cap']);
     expect(bodyAt('cap').optInConsents).toEqual({ PhoneCall: true, Post: false, Email: true, Sms: false });
-    expect(bodyAt('cap').contactDetail.phoneNumber).toBe('+447700900142');
+    expect(bodyAt('cap').contactDetail.phoneNumber).toBe('+447840258842');
   });
 
-  it('deliver a quote request to Getlead with a note of the message and a call task', async () => {
+  it('deliver a quote request to Getlead, then a note of the message and a call task as steps', async () => {
     expect(await deliveredThroughTheQueue('demo-getlead')).toEqual(['getlead']);
+    await vi.waitFor(() => expect(sandbox.state.receivedBy('getlead')).toHaveLength(3), { timeout: 10_000 });
     const requests = sandbox.state.receivedBy('getlead');
-    expect(requests.map((r) => r.path.split('/').pop())).toEqual([
-      'gl-website-contacts',
-      'gl-note-creation-api',
-      'gl-task-creation-api',
-    ]);
-    expect(requests[1]?.query.note).toBe('Six handsets by March.');
-    expect(requests[2]?.query.task_category_id).toBe('2');
+    expect(requests[0]?.path).toMatch(/gl-website-contacts$/);
+    const byPath = (end: string) => requests.find((r) => r.path.endsWith(end));
+    expect(byPath('gl-note-creation-api')?.query.note).toBe('Six handsets by March.');
+    expect(byPath('gl-task-creation-api')?.query.task_category_id).toBe('2');
+  });
+
+  it('deliver an Indian mobile to Getlead as country code 91 and the national number', async () => {
+    // The widget sends what the consumer typed in E.164; India chosen, 098950 12345 is +919895012345.
+    for (const phone of ['+91 98950 12345', '0091 98950 12345', '+919895012345']) {
+      const submission = submissions['demo-getlead'];
+      const fields = { ...submission.fields, phone };
+      expect(await deliveredThroughTheQueue('demo-getlead', { ...submission, fields })).toEqual(['getlead']);
+      const created = sandbox.state.receivedBy('getlead').filter((r) => r.path.endsWith('/gl-website-contacts'));
+      expect(created.at(-1)?.query).toMatchObject({
+        countrycode: '91',
+        mobileno: '9895012345',
+      });
+    }
+  });
+
+  it('refuse an impossible number on the Getlead form, naming the rule', async () => {
+    for (const phone of ['+91 00000 00000', '07840 25882']) {
+      const submission = submissions['demo-getlead'];
+      const response = await postLead('demo-getlead', { ...submission, fields: { ...submission.fields, phone } });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({
+        error: { code: 'validation_failed', issues: [{ path: 'fields.phone', rule: 'phone' }] },
+      });
+    }
   });
 
   it('deliver one enquiry to TakePayments, the dialler, CAP and Getlead at once', async () => {

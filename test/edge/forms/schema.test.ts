@@ -53,3 +53,61 @@ describe('form configuration', () => {
     expect(a && publicForm(a).textsVersion).not.toBe(b && publicForm(b).textsVersion);
   });
 });
+
+describe('phone fields in a form configuration', () => {
+  const cap = demoForms.find((form) => form.id === 'demo-cap') as (typeof demoForms)[number];
+  const withPhone = (form: (typeof demoForms)[number], phone: Record<string, unknown>) => ({
+    ...form,
+    fields: form.fields.map((f) => (f.name === 'phone' ? { ...f, country: undefined, ...phone } : f)),
+  });
+
+  it('keeps `country` as the one country a field takes, and fills in how the widget reads it', () => {
+    const [form] = parseForms([withPhone(cap, { country: 'GB' })]);
+    const phone = form?.fields.find((f) => f.name === 'phone');
+    expect(phone).toMatchObject({
+      countries: ['GB'],
+      country: 'GB',
+      plans: [{ country: 'GB', code: '44', trunk: '0' }],
+    });
+  });
+
+  it('serves demo-getlead’s phone field with UK and Indian plans, UK first', () => {
+    const getlead = forms.get('demo-getlead');
+    const phone = getlead && publicForm(getlead).fields.find((f) => f.name === 'phone');
+    expect(phone).toMatchObject({
+      countries: ['GB', 'IN'],
+      country: 'GB',
+      plans: [
+        { country: 'GB', code: '44', trunk: '0' },
+        { country: 'IN', code: '91', trunk: '0' },
+      ],
+    });
+  });
+
+  it('refuses a country the phone library does not know', () => {
+    const getlead = demoForms.find((form) => form.id === 'demo-getlead') as (typeof demoForms)[number];
+    expect(() => parseForms([withPhone(getlead, { countries: ['GB', 'XX'] })])).toThrow(
+      /fields\.3\.countries: no phone numbering plan for XX/,
+    );
+    expect(() => parseForms([withPhone(cap, { country: 'ZZ' })])).toThrow(
+      /fields\.3\.country: no phone numbering plan for ZZ/,
+    );
+  });
+
+  it('refuses a default country that is not one of the countries', () => {
+    expect(() => parseForms([withPhone(cap, { countries: ['GB', 'IE'], country: 'IN' })])).toThrow(
+      /fields\.3\.country: "IN" is not one of the countries/,
+    );
+  });
+
+  it('refuses at start-up a CAP form whose phone field takes non-UK numbers', () => {
+    expect(() => parseForms([withPhone(cap, { countries: ['GB', 'IN'] })])).toThrow(
+      /destinations\.0: cap takes phone numbers of GB \(\+44\) only, and field "phone" takes IN \(\+91\)/,
+    );
+    expect(() => parseForms([withPhone(cap, { country: 'US' })])).toThrow(/field "phone" takes US \(\+1\)/);
+  });
+
+  it('lets a CAP form take the numbers that share +44', () => {
+    expect(() => parseForms([withPhone(cap, { countries: ['GB', 'JE', 'GG', 'IM'] })])).not.toThrow();
+  });
+});

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { parseForms } from '../../../edge/forms/schema.ts';
 import { type CapOptions, cap, capOptionsSchema } from '../../../edge/providers/cap.ts';
 import type { CanonicalLead } from '../../../edge/providers/types.ts';
 import { sandbox } from '../sandbox.ts';
@@ -174,5 +175,30 @@ describe('cap: options', () => {
 
   it('refuses a campaign id that is not a GUID', () => {
     expect(capOptionsSchema.safeParse({ ...options, campaignId: 'summer-2026' }).success).toBe(false);
+  });
+});
+
+describe('cap: phones', () => {
+  const form = {
+    id: 'cap-abroad',
+    title: 'Book a test drive',
+    allowedOrigins: ['https://dealer.example'],
+    fields: [
+      { name: 'firstName', type: 'text', label: 'First name', required: true },
+      { name: 'lastName', type: 'text', label: 'Last name', required: true },
+      { name: 'email', type: 'email', label: 'Email', required: true },
+      { name: 'vehicle', type: 'text', label: 'Model', required: true },
+      { name: 'phone', type: 'tel', label: 'Phone', required: false, countries: ['GB', 'IE'] },
+    ],
+    destinations: [{ provider: 'cap', options }],
+  };
+
+  it('takes UK numbers only ("+44 or 0"), so a form whose phone takes others is refused at start-up', () => {
+    expect(cap.phoneCountries).toEqual(['GB']);
+    expect(() => parseForms([form])).toThrow(
+      /form "cap-abroad": destinations\.0: cap takes phone numbers of GB \(\+44\) only, and field "phone" takes IE \(\+353\)/,
+    );
+    const ukOnly = { ...form, fields: form.fields.map((f) => (f.name === 'phone' ? { ...f, countries: ['GB'] } : f)) };
+    expect(parseForms([ukOnly])).toHaveLength(1);
   });
 });

@@ -152,73 +152,64 @@ describe('getlead: create lead', () => {
   });
 });
 
-describe('getlead: follow-ups after the lead is created', () => {
-  it('adds a note with the consumer’s message and a call task, in order', async () => {
-    const result = await getlead.deliver(
-      lead,
-      contextFor({
-        followUps: [
-          { kind: 'note', field: 'message' },
-          { kind: 'task', name: 'Call back', category: 'call', description: 'Web enquiry' },
-        ],
-      }),
-    );
-    expect(result).toMatchObject({ outcome: 'delivered', reference: lead.id });
-    expect(result.response).toContain('note: Note Added Successfully.');
-    expect(result.response).toContain('task: Task Added Successfully.');
-    expect(sandbox.state.receivedBy('getlead').map((r) => r.path)).toEqual([
-      '/getlead/api/gl-website-contacts',
-      '/getlead/api/gl-note-creation-api',
-      '/getlead/api/gl-task-creation-api',
+describe('getlead: follow-ups, the steps a delivery brings with it', () => {
+  it('makes a note of the consumer’s message and a call task, each a step of its own', () => {
+    const { options: configured } = contextFor({
+      followUps: [
+        { kind: 'note', field: 'message' },
+        { kind: 'task', name: 'Call back', category: 'call', description: 'Web enquiry' },
+        { kind: 'status', status: 'Contacted' },
+        { kind: 'deal', status: 'Open', name: 'Six handsets', amount: 1200 },
+        { kind: 'department', department: 'Sales' },
+      ],
+    });
+    expect(getlead.followUps?.(lead, configured)).toEqual([
+      { kind: 'note', payload: { note: 'We need six handsets by March.' } },
+      { kind: 'task', payload: { name: 'Call back', category: 'call', description: 'Web enquiry' } },
+      { kind: 'status', payload: { status: 'Contacted' } },
+      { kind: 'deal', payload: { status: 'Open', name: 'Six handsets', amount: 1200 } },
+      { kind: 'department', payload: { department: 'Sales' } },
     ]);
-    expect(received(1)?.query).toEqual({
+    for (const step of getlead.followUps?.(lead, configured) ?? []) {
+      expect(getlead.steps?.[step.kind]?.schema.safeParse(step.payload).success).toBe(true);
+    }
+  });
+
+  it('makes no note when the consumer left its field empty', () => {
+    const quiet = leadOn('+447840258823', { message: '' });
+    const { options: configured } = contextFor({ followUps: [{ kind: 'note', field: 'message' }] });
+    expect(getlead.followUps?.(quiet, configured)).toEqual([]);
+  });
+
+  it('creates only the lead when it delivers: no follow-up runs inside the lead’s attempt', async () => {
+    const result = await getlead.deliver(lead, contextFor({ followUps: [{ kind: 'note', field: 'message' }] }));
+    expect(result).toMatchObject({ outcome: 'delivered', reference: lead.id });
+    expect(sandbox.state.receivedBy('getlead').map((r) => r.path)).toEqual(['/getlead/api/gl-website-contacts']);
+  });
+
+  it('runs a note step as Getlead documents the note, naming the lead by its phone', async () => {
+    const note = getlead.steps?.note;
+    const result = await note?.run(lead, { note: 'We need six handsets by March.' }, contextFor(), lead.id);
+    expect(result).toMatchObject({ outcome: 'delivered', httpStatus: 200 });
+    expect(received(0)?.query).toEqual({
       token: 'gl_sandboxtoken',
       note: 'We need six handsets by March.',
       countrycode: '44',
       mobile_no: '7840258823',
       email: 'priya.nair@example.com',
     });
-    expect(received(2)?.query).toMatchObject({ name: 'Call back', task_category_id: '2' });
   });
 
-  it('keeps the lead delivered when a follow-up is refused, and records why', async () => {
-    const result = await getlead.deliver(lead, contextFor({ followUps: [{ kind: 'department', department: 'Golf' }] }));
-    expect(result.outcome).toBe('delivered');
-    expect(result.response).toContain('department: rejected: Invalid department.');
-  });
-
-  it('keeps the lead delivered when a follow-up meets a server error, so the lead is not created twice', async () => {
-    // The first request (the lead) goes through untouched; the second (the note) meets a 503.
-    sandbox.state.addFault('getlead', { fault: { kind: 'slow', ms: 0 }, times: 1 });
+  it('says a refused step is rejected with Getlead’s message, and a server error retryable', async () => {
+    const department = getlead.steps?.department;
+    expect(await department?.run(lead, { department: 'Golf' }, contextFor(), lead.id)).toMatchObject({
+      outcome: 'rejected',
+      reason: 'Invalid department.',
+    });
     sandbox.state.addFault('getlead', { fault: { kind: 'status', status: 503 }, times: 1 });
-    const result = await getlead.deliver(lead, contextFor({ followUps: [{ kind: 'note', field: 'message' }] }));
-    expect(result.outcome).toBe('delivered');
-    expect(result.response).toContain('note: retryable: HTTP 503');
-  });
-
-  it('skips a note when the consumer left its field empty', async () => {
-    const quiet = leadOn('+447840258823', { message: '' });
-    const result = await getlead.deliver(quiet, contextFor({ followUps: [{ kind: 'note', field: 'message' }] }));
-    expect(result.response).toContain('note: skipped, message is empty');
-    expect(sandbox.state.receivedBy('getlead')).toHaveLength(1);
-  });
-
-  it('runs a status change, a deal and a department assignment', async () => {
-    const result = await getlead.deliver(
-      lead,
-      contextFor({
-        followUps: [
-          { kind: 'status', status: 'Contacted' },
-          { kind: 'deal', status: 'Open', name: 'Six handsets', amount: 1200 },
-          { kind: 'department', department: 'Sales' },
-        ],
-      }),
-    );
-    expect(result.response.split('\n').slice(1)).toEqual([
-      'status: Note Added Successfully.',
-      'deal: Task Added Successfully.',
-      'department: The source number has been assigned to the specified department.',
-    ]);
+    expect(await department?.run(lead, { department: 'Sales' }, contextFor(), lead.id)).toMatchObject({
+      outcome: 'retryable',
+    });
   });
 });
 

@@ -54,8 +54,21 @@ async function deliveredGetleadLead(): Promise<{ leadId: string; mobile: string 
   const body = person();
   const response = await postLead('demo-getlead', body);
   const { leadId } = (await response.json()) as { leadId: string };
-  await until(leadId, (lead) => expect(lead.deliveries[0]?.status).toBe('delivered'));
+  // The lead and the follow-ups its form configures (a note, a call task) settle before a test acts.
+  await until(leadId, (lead) => {
+    expect(lead.deliveries[0]?.status).toBe('delivered');
+    expect(lead.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']);
+  });
   return { leadId, mobile: body.fields.phone.replace(/\D/g, '').slice(1) };
+}
+
+async function actionId(response: Response): Promise<string> {
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { actionId: string }).actionId;
+}
+
+function stepOf(lead: AdminLead, id: string): Step | undefined {
+  return lead.steps.find((s) => s.id === id);
 }
 
 function action(leadId: string, body: unknown): Promise<Response> {
@@ -80,10 +93,10 @@ describe('POST /v1/admin/leads/:leadId/actions', () => {
     const { leadId, mobile } = await deliveredGetleadLead();
     const response = await action(leadId, { provider: 'getlead', kind: 'status', status: 'Qualified' });
     expect(response.status).toBe(202);
-    const { actionId, status } = (await response.json()) as { actionId: string; status: string };
+    const { actionId: id, status } = (await response.json()) as { actionId: string; status: string };
     expect(status).toBe('pending');
-    const lead = await until(leadId, (l) => expect(l.steps.find((s) => s.id === actionId)?.status).toBe('delivered'));
-    expect(lead.steps.find((s) => s.id === actionId)).toMatchObject({
+    const lead = await until(leadId, (l) => expect(stepOf(l, id)?.status).toBe('delivered'));
+    expect(stepOf(lead, id)).toMatchObject({
       kind: 'status',
       parameters: { status: 'Qualified' },
       attemptLog: [{ outcome: 'delivered', httpStatus: 200 }],
@@ -94,30 +107,34 @@ describe('POST /v1/admin/leads/:leadId/actions', () => {
 
   it('sends a task and a deal with every parameter the document lists', async () => {
     const { leadId, mobile } = await deliveredGetleadLead();
-    const task = await action(leadId, {
-      provider: 'getlead',
-      kind: 'task',
-      name: 'Call back',
-      category: 'call',
-      description: 'Wants six handsets',
-      comment: 'Prefers mornings',
-      scheduledDate: '2026-12-03',
-      assignedTo: 'Ajay',
-    });
-    expect(task.status).toBe(202);
-    const deal = await action(leadId, {
-      provider: 'getlead',
-      kind: 'deal',
-      status: 'Open',
-      name: 'Six handsets',
-      amount: 1800,
-      staffName: 'Ajay',
-      startDate: '2026-12-01',
-      endDate: '2027-01-31',
-      note: 'Quote sent',
-    });
-    expect(deal.status).toBe(202);
-    await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
+    const task = await actionId(
+      await action(leadId, {
+        provider: 'getlead',
+        kind: 'task',
+        name: 'Call back',
+        category: 'call',
+        description: 'Wants six handsets',
+        comment: 'Prefers mornings',
+        scheduledDate: '2026-12-03',
+        assignedTo: 'Ajay',
+      }),
+    );
+    const deal = await actionId(
+      await action(leadId, {
+        provider: 'getlead',
+        kind: 'deal',
+        status: 'Open',
+        name: 'Six handsets',
+        amount: 1800,
+        staffName: 'Ajay',
+        startDate: '2026-12-01',
+        endDate: '2027-01-31',
+        note: 'Quote sent',
+      }),
+    );
+    await until(leadId, (l) =>
+      expect([stepOf(l, task)?.status, stepOf(l, deal)?.status]).toEqual(['delivered', 'delivered']),
+    );
     expect(sentTo('gl-task-creation-api', mobile)).toMatchObject({
       name: 'Call back',
       task_category_id: '2',
@@ -140,9 +157,13 @@ describe('POST /v1/admin/leads/:leadId/actions', () => {
 
   it('adds a note and assigns a department, the token kept out of what the lead shows', async () => {
     const { leadId, mobile } = await deliveredGetleadLead();
-    await action(leadId, { provider: 'getlead', kind: 'note', note: 'Spoke to Priya' });
-    await action(leadId, { provider: 'getlead', kind: 'department', department: 'Sales' });
-    const lead = await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
+    const note = await actionId(await action(leadId, { provider: 'getlead', kind: 'note', note: 'Spoke to Priya' }));
+    const department = await actionId(
+      await action(leadId, { provider: 'getlead', kind: 'department', department: 'Sales' }),
+    );
+    const lead = await until(leadId, (l) =>
+      expect([stepOf(l, note)?.status, stepOf(l, department)?.status]).toEqual(['delivered', 'delivered']),
+    );
     expect(sentTo('gl-note-creation-api', mobile)?.note).toBe('Spoke to Priya');
     expect(sentTo('gl-department-vise-agent-assign', mobile)?.department).toBe('Sales');
     expect(JSON.stringify(lead)).not.toContain('sandbox-getlead-token');
@@ -152,27 +173,27 @@ describe('POST /v1/admin/leads/:leadId/actions', () => {
     const { leadId } = await deliveredGetleadLead();
     sandbox.state.addFault('getlead', { fault: { kind: 'status', status: 503 }, times: 1 });
     const response = await action(leadId, { provider: 'getlead', kind: 'note', note: 'Second try' });
-    const { actionId } = (await response.json()) as { actionId: string };
-    const lead = await until(leadId, (l) => expect(l.steps.find((s) => s.id === actionId)?.status).toBe('delivered'));
-    expect(lead.steps[0]?.attemptLog.map((a) => a.outcome)).toEqual(['retryable', 'delivered']);
+    const id = await actionId(response);
+    const lead = await until(leadId, (l) => expect(stepOf(l, id)?.status).toBe('delivered'));
+    expect(stepOf(lead, id)?.attemptLog.map((a) => a.outcome)).toEqual(['retryable', 'delivered']);
   });
 
   it('dead-letters an action that keeps failing, shows the lead partly delivered, and replays it', async () => {
     const { leadId } = await deliveredGetleadLead();
     sandbox.state.addFault('getlead', { fault: { kind: 'status', status: 500 }, times: 3 });
-    await action(leadId, { provider: 'getlead', kind: 'status', status: 'Lost' });
+    const id = await actionId(await action(leadId, { provider: 'getlead', kind: 'status', status: 'Lost' }));
     const failed = await until(
       leadId,
       (l) => {
-        expect(l.steps[0]?.status).toBe('failed');
+        expect(stepOf(l, id)?.status).toBe('failed');
         expect(l.status).toBe('partially_delivered');
       },
       20_000,
     );
-    expect(failed.steps[0]?.attemptLog).toHaveLength(3);
+    expect(stepOf(failed, id)?.attemptLog).toHaveLength(3);
     const replay = await admin(`/leads/${leadId}/replay`, { method: 'POST' });
     expect(await replay.json()).toMatchObject({ replayed: ['getlead'] });
-    const replayed = await until(leadId, (l) => expect(l.steps[0]?.status).toBe('delivered'));
+    const replayed = await until(leadId, (l) => expect(stepOf(l, id)?.status).toBe('delivered'));
     expect(replayed.status).toBe('delivered');
     expect(replayed.deliveries[0]?.status).toBe('delivered');
   });
