@@ -62,6 +62,17 @@ const ACTIONS = {
   },
 };
 
+const FINAL = ['delivered', 'rejected', 'failed'];
+
+/** Waits (up to 30 s) until the step is done one way or the other, without redrawing the page. */
+async function settled(leadId, stepId) {
+  for (let i = 0; i < 30; i++) {
+    const lead = await api(`/leads/${encodeURIComponent(leadId)}`);
+    if (FINAL.includes(lead.steps.find((s) => s.id === stepId)?.status)) return;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 function changeForm(lead) {
   const form = element('form', undefined, { id: 'change' });
   form.append(element('h3', 'Change answers'));
@@ -115,7 +126,8 @@ function actionForm(lead, provider) {
     try {
       const result = await send(`/leads/${encodeURIComponent(lead.leadId)}/actions`, 'POST', body);
       $('message').textContent = `Action ${result.actionId} ${result.status}`;
-      setTimeout(() => showLead(lead.leadId), 1000);
+      await settled(lead.leadId, result.actionId);
+      await showLead(lead.leadId);
     } catch (error) {
       $('message').textContent = error.message;
     }

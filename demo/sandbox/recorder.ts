@@ -12,6 +12,8 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   body: string;
   at: string;
+  /** The fault this request met instead of an answer (`slow` still gets one). */
+  fault?: Fault['kind'];
 }
 
 /** A fault a simulator acts out on its next `times` requests instead of answering normally. */
@@ -24,6 +26,8 @@ export type Fault =
 export interface FaultPlan {
   fault: Fault;
   times: number;
+  /** Only requests whose path ends with this meet the fault (one endpoint of a provider). Default: all. */
+  path?: string;
 }
 
 export class SandboxState {
@@ -38,13 +42,13 @@ export class SandboxState {
     this.faults.set(provider, [...(this.faults.get(provider) ?? []), plan]);
   }
 
-  /** The fault to act out now, if any; counts it down. */
-  takeFault(provider: string): Fault | undefined {
+  /** The fault to act out now on a request to this path, if any; counts it down. */
+  takeFault(provider: string, path: string): Fault | undefined {
     const plans = this.faults.get(provider);
-    const plan = plans?.[0];
+    const plan = plans?.find((p) => p.path === undefined || path.endsWith(p.path));
     if (!plans || !plan) return undefined;
     plan.times -= 1;
-    if (plan.times <= 0) plans.shift();
+    if (plan.times <= 0) plans.splice(plans.indexOf(plan), 1);
     return plan.fault;
   }
 
@@ -59,7 +63,7 @@ export const recordAndMisbehave =
   (state: SandboxState, provider: string): MiddlewareHandler =>
   async (c, next) => {
     const url = new URL(c.req.url);
-    state.received.push({
+    const received: ReceivedRequest = {
       provider,
       method: c.req.method,
       path: url.pathname,
@@ -67,9 +71,11 @@ export const recordAndMisbehave =
       headers: Object.fromEntries(c.req.raw.headers),
       body: await c.req.raw.clone().text(),
       at: new Date().toISOString(),
-    });
-    const fault = state.takeFault(provider);
+    };
+    state.received.push(received);
+    const fault = state.takeFault(provider, url.pathname);
     if (!fault) return next();
+    received.fault = fault.kind;
     return actOut(fault, c, next);
   };
 

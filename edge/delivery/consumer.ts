@@ -126,6 +126,10 @@ export async function attemptMessage(
         : lastChance
           ? 'failed'
           : 'retrying';
+  const delaySeconds =
+    result.outcome === 'retryable' && !lastChance
+      ? retryDelaySeconds(attempt, settings.backoffBaseSeconds, result.retryAfterSeconds)
+      : 0;
   await recordAttempt(env.DB, {
     deliveryId: delivery.id,
     leadId: delivery.lead_id,
@@ -134,6 +138,7 @@ export async function attemptMessage(
     durationMs,
     result,
     status,
+    ...(status === 'retrying' ? { nextAttemptAt: new Date(Date.now() + delaySeconds * 1000).toISOString() } : {}),
   });
   if (status === 'delivered' && sendWaitingSteps) {
     const steps = await waitingSteps(env.DB, delivery.id);
@@ -144,13 +149,7 @@ export async function attemptMessage(
   }
   if (result.outcome !== 'retryable') return { action: { kind: 'ack' }, result };
   if (lastChance) return { action: { kind: 'dead-letter' }, result };
-  return {
-    action: {
-      kind: 'retry',
-      delaySeconds: retryDelaySeconds(attempt, settings.backoffBaseSeconds, result.retryAfterSeconds),
-    },
-    result,
-  };
+  return { action: { kind: 'retry', delaySeconds }, result };
 }
 
 /** Delivers the message's destination (or runs its step) once and says what the queue should do. */

@@ -32,6 +32,8 @@ export interface DeliveryRow {
   replay_from: number;
   reference: string | null;
   last_error: string | null;
+  /** When a retrying delivery is due again. */
+  next_attempt_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -92,6 +94,7 @@ export async function insertLead(
       replay_from: 0,
       reference: null,
       last_error: null,
+      next_attempt_at: null,
       created_at: now,
       updated_at: now,
     };
@@ -146,6 +149,7 @@ function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string
     replay_from: 0,
     reference: null,
     last_error: null,
+    next_attempt_at: null,
     created_at: now,
     updated_at: now,
   };
@@ -232,10 +236,12 @@ export async function insertStep(db: D1Database, step: NewStep): Promise<Deliver
 }
 
 /**
- * Deliveries and steps that should be on the queue but are not: a lead's delivery still untried
- * well after it was stored, a step still untried well after the delivery it follows was
- * delivered. A crash between storing and queueing leaves these. They are marked as seen now, so
- * one still waiting on a busy queue is sent again only once per `olderThan` window.
+ * Deliveries and steps that should be on the queue but are not: a lead's delivery untouched well
+ * after it was stored, a step untouched well after the delivery it follows was delivered, an
+ * attempt claimed by a consumer that died, a retry well past its due time (a queue that lost its
+ * message: a local queue on restart). They are marked as seen now, so one still waiting on a busy
+ * queue is sent again at most once per `olderThan` window; a second message for one delivery is
+ * harmless, since only one claim of an attempt succeeds.
  */
 export async function takeStranded(
   db: D1Database,
@@ -246,7 +252,7 @@ export async function takeStranded(
     .prepare(
       `UPDATE deliveries SET updated_at = ?3 WHERE id IN (
          SELECT d.id FROM deliveries d LEFT JOIN deliveries a ON a.id = d.after_id
-         WHERE d.status = 'pending' AND d.attempts = 0 AND d.updated_at < ?1
+         WHERE d.status IN ('pending', 'retrying') AND d.updated_at < ?1 AND COALESCE(d.next_attempt_at, d.updated_at) < ?1
            AND (d.kind = 'lead' OR (a.status = 'delivered' AND a.updated_at < ?1))
          ORDER BY d.updated_at LIMIT ?2)
        RETURNING *`,
@@ -342,6 +348,8 @@ export interface AttemptRecord {
   durationMs: number;
   result: DeliveryResult;
   status: DeliveryStatus;
+  /** For a retrying delivery: when the queue will bring it back. */
+  nextAttemptAt?: string;
 }
 
 /** Records one attempt and its consequence for the delivery and the lead, in one batch. */
@@ -367,9 +375,9 @@ export async function recordAttempt(db: D1Database, record: AttemptRecord): Prom
       ),
     db
       .prepare(
-        'UPDATE deliveries SET status = ?, attempts = ?, reference = COALESCE(?, reference), last_error = ?, updated_at = ? WHERE id = ?',
+        'UPDATE deliveries SET status = ?, attempts = ?, reference = COALESCE(?, reference), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
       )
-      .bind(record.status, record.attempt, reference, reason, now, record.deliveryId),
+      .bind(record.status, record.attempt, reference, reason, record.nextAttemptAt ?? null, now, record.deliveryId),
     leadStatusStatement(db, record.leadId),
   ]);
 }

@@ -6,11 +6,17 @@
 import { enqueueDeliveries } from './queue.ts';
 import { takeStranded } from './store.ts';
 
-/** A delivery untried this long after it was stored (or its delivery was delivered) is stranded. */
-export const STRANDED_AFTER_MS = 5 * 60_000;
+/**
+ * A delivery untouched this long past its due time is stranded (`STRANDED_AFTER_SECONDS`, default
+ * five minutes: far longer than a queue takes to hand a message on).
+ */
+export function strandedAfterMs(env: Env): number {
+  const seconds = Number(env.STRANDED_AFTER_SECONDS);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : 300) * 1000;
+}
 
 export async function sweepStranded(env: Env, now = Date.now()): Promise<number> {
-  const stranded = await takeStranded(env.DB, new Date(now - STRANDED_AFTER_MS).toISOString());
+  const stranded = await takeStranded(env.DB, new Date(now - strandedAfterMs(env)).toISOString());
   await enqueueDeliveries(
     env.DELIVERIES,
     stranded.map((d) => ({ deliveryId: d.id, leadId: d.lead_id, formId: d.form_id, destination: d.destination })),
