@@ -52,6 +52,11 @@ export class SandboxState {
     return plan.fault;
   }
 
+  /** Forgets the faults still planned; what was received stays. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   reset(): void {
     this.received.length = 0;
     this.faults.clear();

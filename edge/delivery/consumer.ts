@@ -157,22 +157,28 @@ export async function deliverMessage(env: Env, message: DeliveryMessage): Promis
   return (await attemptMessage(env, message)).action;
 }
 
+/**
+ * The messages of a batch are independent deliveries: they are tried at once, so one slow provider
+ * does not hold up the others, and each is acknowledged or retried on its own.
+ */
 export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
-  for (const message of batch.messages) {
-    try {
-      const action = await deliverMessage(env, message.body);
-      if (action.kind === 'retry') {
-        message.retry({ delaySeconds: action.delaySeconds });
-      } else {
-        if (action.kind === 'dead-letter') await env.DEAD_LETTERS.send(message.body);
-        message.ack();
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        const action = await deliverMessage(env, message.body);
+        if (action.kind === 'retry') {
+          message.retry({ delaySeconds: action.delaySeconds });
+        } else {
+          if (action.kind === 'dead-letter') await env.DEAD_LETTERS.send(message.body);
+          message.ack();
+        }
+      } catch (error) {
+        // D1 or the queue itself failed: let the queue try this message again; the others stand.
+        console.error(JSON.stringify({ at: 'delivery', deliveryId: message.body.deliveryId, error: String(error) }));
+        message.retry({ delaySeconds: backoffSeconds(message.attempts, deliverySettings(env).backoffBaseSeconds) });
       }
-    } catch (error) {
-      // D1 or the queue itself failed: let the queue try this message again; the others stand.
-      console.error(JSON.stringify({ at: 'delivery', deliveryId: message.body.deliveryId, error: String(error) }));
-      message.retry({ delaySeconds: backoffSeconds(message.attempts, deliverySettings(env).backoffBaseSeconds) });
-    }
-  }
+    }),
+  );
 }
 
 /**

@@ -11,13 +11,17 @@ export interface DeliveryMessage {
   destination: number;
 }
 
+const MAX_BATCH = 100;
+
 export async function enqueueDeliveries(
   queue: Queue<DeliveryMessage>,
   messages: readonly DeliveryMessage[],
   delaySeconds = 0,
 ): Promise<void> {
-  if (messages.length === 0) return;
-  await queue.sendBatch(messages.map((body) => ({ body, delaySeconds })));
+  // Cloudflare Queues takes at most 100 messages a batch (the sweep may have more).
+  for (let start = 0; start < messages.length; start += MAX_BATCH) {
+    await queue.sendBatch(messages.slice(start, start + MAX_BATCH).map((body) => ({ body, delaySeconds })));
+  }
 }
 
 /**

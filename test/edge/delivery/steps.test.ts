@@ -222,6 +222,28 @@ describe('the sweep (Cron Trigger)', () => {
     expect(lead.status).toBe('delivered');
   });
 
+  it('queues a step whose delivery went through but whose queue message was lost', async () => {
+    const { leadId } = (await (await postLead('demo-getlead', uk())).json()) as { leadId: string };
+    await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
+    const long = new Date(Date.now() - strandedAfterMs(env) - 1000).toISOString();
+    // As if the consumer died between recording the delivery and queueing its steps.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE deliveries SET updated_at = ? WHERE lead_id = ? AND kind = 'lead'").bind(long, leadId),
+      env.DB.prepare(
+        "UPDATE deliveries SET status = 'pending', attempts = 0, updated_at = ? WHERE lead_id = ? AND kind = 'note'",
+      ).bind(long, leadId),
+    ]);
+    const sweep = createExecutionContext();
+    await worker.scheduled(
+      { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
+      env,
+      sweep,
+    );
+    await waitOnExecutionContext(sweep);
+    const lead = await until(leadId, (l) => expect(l.steps.find((s) => s.kind === 'note')?.status).toBe('delivered'));
+    expect(lead.steps.find((s) => s.kind === 'note')?.attemptLog).toHaveLength(2);
+  });
+
   it('leaves alone what is on its way', async () => {
     const { leadId } = (await (await postLead('demo-getlead', uk())).json()) as { leadId: string };
     const sweep = createExecutionContext();
