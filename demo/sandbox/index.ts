@@ -10,7 +10,7 @@ import { diallerSimulator } from './dialler.ts';
 import { getleadSimulator } from './getlead.ts';
 import { SANDBOX_SECRETS, type SandboxSecrets } from './keys.ts';
 import { leadExecSimulator } from './leadexec.ts';
-import { type FaultPlan, recordAndMisbehave, SandboxState } from './recorder.ts';
+import { type Chaos, type FaultPlan, recordAndMisbehave, SandboxState } from './recorder.ts';
 import { takePaymentsSimulator } from './takepayments.ts';
 
 export const SANDBOX_PROVIDERS = ['takepayments', 'dialler', 'cap', 'getlead', 'leadexec'] as const;
@@ -50,6 +50,10 @@ export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS, options
       '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Buyer (sandbox)</title></head><body><main><h1>Sunrise Solar Co</h1><p>You reached the buyer’s page: in production, LeadExec’s buyer shows its quote here.</p></main></body></html>',
     ),
   );
+  app.post('/_sandbox/chaos', async (c) => {
+    state.setChaos((await c.req.json()) as Chaos);
+    return c.json({ ok: true });
+  });
   app.post('/_sandbox/reset', (c) => {
     state.reset();
     return c.json({ ok: true });

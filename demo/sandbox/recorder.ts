@@ -21,7 +21,38 @@ export type Fault =
   | { kind: 'status'; status: number; body?: string; retryAfter?: number }
   | { kind: 'hang' }
   | { kind: 'slow'; ms: number }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** The connection is dropped without an answer (in Node; inside workerd it hangs instead). */
+  | { kind: 'drop' };
+
+/**
+ * Faults at random: each request meets one with probability `rate`, drawn from a seeded generator
+ * so a run can be repeated: 500, 429 with Retry-After, a hang, a malformed body, a dropped connection.
+ */
+export interface Chaos {
+  rate: number;
+  seed: number;
+}
+
+/** mulberry32: a small, well-known seeded generator; enough to repeat a run, not for secrets. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CHAOS_FAULTS: Fault[] = [
+  { kind: 'status', status: 500 },
+  { kind: 'status', status: 429, retryAfter: 1 },
+  { kind: 'hang' },
+  { kind: 'malformed' },
+  { kind: 'drop' },
+];
 
 export interface FaultPlan {
   fault: Fault;
@@ -33,6 +64,12 @@ export interface FaultPlan {
 export class SandboxState {
   readonly received: ReceivedRequest[] = [];
   private readonly faults = new Map<string, FaultPlan[]>();
+  private chaos: { rate: number; random: () => number } | undefined;
+
+  /** Faults at random from now on (see Chaos); a rate of 0 stops them. */
+  setChaos({ rate, seed }: Chaos): void {
+    this.chaos = rate > 0 ? { rate, random: seeded(seed) } : undefined;
+  }
 
   receivedBy(provider: string): ReceivedRequest[] {
     return this.received.filter((r) => r.provider === provider);
@@ -46,7 +83,10 @@ export class SandboxState {
   takeFault(provider: string, path: string): Fault | undefined {
     const plans = this.faults.get(provider);
     const plan = plans?.find((p) => p.path === undefined || path.endsWith(p.path));
-    if (!plans || !plan) return undefined;
+    if (!plans || !plan) {
+      if (!this.chaos || this.chaos.random() >= this.chaos.rate) return undefined;
+      return CHAOS_FAULTS[Math.floor(this.chaos.random() * CHAOS_FAULTS.length)];
+    }
     plan.times -= 1;
     if (plan.times <= 0) plans.splice(plans.indexOf(plan), 1);
     return plan.fault;
@@ -60,6 +100,7 @@ export class SandboxState {
   reset(): void {
     this.received.length = 0;
     this.faults.clear();
+    this.chaos = undefined;
   }
 }
 
@@ -103,5 +144,11 @@ async function actOut(fault: Fault, c: Context, next: () => Promise<void>): Prom
       return undefined;
     case 'malformed':
       return c.body('{"saved": tru', 200, { 'content-type': 'application/json' });
+    case 'drop': {
+      // @hono/node-server hands the Node request over as `incoming`: its socket closes unanswered.
+      const incoming = (c.env as { incoming?: { socket?: { destroy(): void } } } | undefined)?.incoming;
+      incoming?.socket?.destroy();
+      return new Promise<Response>(() => {});
+    }
   }
 }
