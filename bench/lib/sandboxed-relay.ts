@@ -133,8 +133,20 @@ export async function sendLead(relay: string, formId: (typeof FORMS)[number], ru
 
 export interface LeadView {
   status: string;
-  deliveries: { provider: string; status: string; attempts: number }[];
-  steps: { provider: string; kind: string; status: string; attempts: number }[];
+  deliveries: { id: string; provider: string; status: string; attempts: number }[];
+  steps: { id: string; afterId: string; provider: string; kind: string; status: string; attempts: number }[];
+}
+
+/**
+ * Whether nothing more will happen to the lead by itself: every delivery and step is final, or is a
+ * step waiting for a delivery that failed (it runs once that delivery is replayed).
+ */
+export function settled(lead: LeadView): boolean {
+  const failed = new Set(lead.deliveries.filter((d) => d.status === 'failed').map((d) => d.id));
+  return (
+    lead.deliveries.every((d) => FINAL.has(d.status)) &&
+    lead.steps.every((s) => FINAL.has(s.status) || (s.status === 'pending' && failed.has(s.afterId)))
+  );
 }
 
 export async function leadView(relay: string, leadId: string): Promise<LeadView | undefined> {
@@ -159,12 +171,14 @@ export async function settle(relay: string, leadIds: readonly string[], timeoutM
     for (const leadId of unfinished) {
       const lead = await leadView(relay, leadId);
       if (!lead) missing.push(leadId);
-      else if (![...lead.deliveries, ...lead.steps].every((d) => FINAL.has(d.status))) next.push(leadId);
+      else if (!settled(lead)) next.push(leadId);
     }
     unfinished = next;
     if (unfinished.length === 0) break;
     await sleep(2000);
   }
+  const example = unfinished[0] && (await leadView(relay, unfinished[0]));
+  if (example) console.log(`[settle] unfinished, for example: ${JSON.stringify(example)}`);
   return { missing, unfinished, seconds: (Date.now() - started) / 1000 };
 }
 

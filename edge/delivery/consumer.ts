@@ -16,6 +16,7 @@ import {
   getLead,
   recordAttempt,
   refreshLeadStatus,
+  refuseWaitingSteps,
   setDeliveryStatus,
   waitingSteps,
 } from './store.ts';
@@ -140,6 +141,7 @@ export async function attemptMessage(
     status,
     ...(status === 'retrying' ? { nextAttemptAt: new Date(Date.now() + delaySeconds * 1000).toISOString() } : {}),
   });
+  if (status === 'rejected') await refuseWaitingSteps(env.DB, delivery.id, delivery.lead_id);
   if (status === 'delivered' && sendWaitingSteps) {
     const steps = await waitingSteps(env.DB, delivery.id);
     await enqueueDeliveries(

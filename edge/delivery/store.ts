@@ -277,6 +277,21 @@ export async function waitingSteps(db: D1Database, deliveryIdValue: string): Pro
   return results;
 }
 
+/**
+ * The steps waiting for a delivery its provider refused will never run: they are refused too, with
+ * the reason, so the lead shows what happened instead of waiting for ever.
+ */
+export async function refuseWaitingSteps(db: D1Database, deliveryIdValue: string, leadId: string): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        "UPDATE deliveries SET status = 'rejected', last_error = 'not sent: the delivery it follows was refused', updated_at = ? WHERE after_id = ? AND status = 'pending'",
+      )
+      .bind(new Date().toISOString(), deliveryIdValue),
+    leadStatusStatement(db, leadId),
+  ]);
+}
+
 /** Stores a lead's changed answers with what changed and when, in one batch. */
 export async function changeLeadFields(
   db: D1Database,

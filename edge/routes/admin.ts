@@ -123,7 +123,7 @@ async function deliveryView(db: D1Database, d: DeliveryRow) {
     provider: d.provider,
     destination: d.destination,
     kind: d.kind,
-    ...(d.kind === 'lead' ? {} : { parameters: JSON.parse(d.payload ?? 'null') as unknown }),
+    ...(d.kind === 'lead' ? {} : { parameters: JSON.parse(d.payload ?? 'null') as unknown, afterId: d.after_id }),
     status: d.status,
     attempts: d.attempts,
     reference: d.reference,

@@ -52,5 +52,9 @@ describe('the delivery settings', () => {
     const settings = deliverySettings(env({ DELIVERY_MAX_ATTEMPTS: '-3', DELIVERY_BACKOFF_SECONDS: 'soon' }));
     expect(settings.maxAttempts).toBe(8);
     expect(settings.backoffBaseSeconds).toBe(120);
+    const edges = deliverySettings(
+      env({ DELIVERY_MAX_ATTEMPTS: '0', DELIVERY_BACKOFF_SECONDS: 'Infinity', DELIVERY_TIMEOUT_MS: '' }),
+    );
+    expect(edges).toEqual({ maxAttempts: 8, backoffBaseSeconds: 120, timeoutMs: 10_000 });
   });
 });

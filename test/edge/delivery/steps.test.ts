@@ -123,6 +123,21 @@ describe('a Getlead follow-up', () => {
   });
 });
 
+describe('the steps of a delivery its provider refuses', () => {
+  it('are refused too, with the reason, instead of waiting for ever', async () => {
+    sandbox.state.addFault('getlead', {
+      fault: { kind: 'status', status: 200, body: '{"status":"fail","message":"Duplicate enquiry."}' },
+      times: 1,
+      path: '/gl-website-contacts',
+    });
+    const { leadId } = (await (await postLead('demo-getlead', uk())).json()) as { leadId: string };
+    const lead = await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['rejected', 'rejected']));
+    expect(lead.deliveries[0]?.status).toBe('rejected');
+    expect(lead.status).toBe('rejected');
+    expect(lead.steps.every((s) => s.attemptLog.length === 0)).toBe(true);
+  });
+});
+
 describe('a LeadExec offer accept', () => {
   async function postChosen(): Promise<{ leadId: string; acceptedOffers: string[]; status: number }> {
     const fields = solar();
