@@ -29,22 +29,6 @@ export interface AttemptOutcome {
   result?: DeliveryResult;
 }
 
-async function callProvider(
-  env: Env,
-  message: DeliveryMessage,
-  delivery: DeliveryRow,
-  lead: CanonicalLead,
-  reference: string | null,
-  timeoutMs: number,
-): Promise<DeliveryResult> {
-  const { adapter, destination, baseUrl, apiKey } = resolveDestination(env, message.formId, message.destination);
-  const context = { options: destination.options, baseUrl, apiKey, signal: AbortSignal.timeout(timeoutMs) };
-  if (delivery.kind === 'lead') return adapter.deliver(lead, context);
-  const step = adapter.steps?.[delivery.kind];
-  if (!step) throw new ConfigurationError(`${adapter.name} has no step "${delivery.kind}"`);
-  return step.run(lead, JSON.parse(delivery.payload ?? 'null'), context, reference);
-}
-
 async function attemptDelivery(
   env: Env,
   message: DeliveryMessage,
@@ -56,7 +40,14 @@ async function attemptDelivery(
   const startedAt = new Date();
   let result: DeliveryResult;
   try {
-    result = await callProvider(env, message, delivery, lead, reference, timeoutMs);
+    const { adapter, destination, baseUrl, apiKey } = resolveDestination(env, message.formId, message.destination);
+    const context = { options: destination.options, baseUrl, apiKey, signal: AbortSignal.timeout(timeoutMs) };
+    const step = delivery.kind === 'lead' ? undefined : adapter.steps?.[delivery.kind];
+    if (delivery.kind !== 'lead' && !step)
+      throw new ConfigurationError(`${adapter.name} has no step "${delivery.kind}"`);
+    result = step
+      ? await step.run(lead, JSON.parse(delivery.payload ?? 'null'), context, reference)
+      : await adapter.deliver(lead, context);
   } catch (error) {
     const reason =
       error instanceof ConfigurationError

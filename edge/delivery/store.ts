@@ -79,25 +79,9 @@ export async function insertLead(
 ): Promise<DeliveryRow[]> {
   const { lead } = input;
   const now = lead.createdAt;
-  const deliveries: DeliveryRow[] = input.providers.map((provider, i) => {
+  const deliveries = input.providers.map((provider, i) => {
     const destination = input.destinations?.[i] ?? i;
-    return {
-      id: deliveryId(lead.id, destination),
-      lead_id: lead.id,
-      destination,
-      provider,
-      kind: 'lead',
-      payload: null,
-      after_id: null,
-      status: 'pending',
-      attempts: 0,
-      replay_from: 0,
-      reference: null,
-      last_error: null,
-      next_attempt_at: null,
-      created_at: now,
-      updated_at: now,
-    };
+    return newRow({ id: deliveryId(lead.id, destination), lead_id: lead.id, destination, provider }, now);
   });
   const steps = deliveries.flatMap((after, i) =>
     (input.followUps?.[i] ?? []).map((followUp) => stepRow(lead.id, after, followUp, now)),
@@ -135,15 +119,15 @@ export async function insertLead(
   return deliveries;
 }
 
-function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string): DeliveryRow {
+/** A delivery or step as it is first stored: pending, untried. */
+function newRow(
+  row: Pick<DeliveryRow, 'id' | 'lead_id' | 'destination' | 'provider'> & Partial<DeliveryRow>,
+  now: string,
+): DeliveryRow {
   return {
-    id: crypto.randomUUID(),
-    lead_id: leadId,
-    destination: after.destination,
-    provider: after.provider,
-    kind: step.kind,
-    payload: JSON.stringify(step.payload),
-    after_id: after.id,
+    kind: 'lead',
+    payload: null,
+    after_id: null,
     status: 'pending',
     attempts: 0,
     replay_from: 0,
@@ -152,7 +136,23 @@ function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string
     next_attempt_at: null,
     created_at: now,
     updated_at: now,
+    ...row,
   };
+}
+
+function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string): DeliveryRow {
+  return newRow(
+    {
+      id: crypto.randomUUID(),
+      lead_id: leadId,
+      destination: after.destination,
+      provider: after.provider,
+      kind: step.kind,
+      payload: JSON.stringify(step.payload),
+      after_id: after.id,
+    },
+    now,
+  );
 }
 
 function insertStepStatement(db: D1Database, row: DeliveryRow): D1PreparedStatement {

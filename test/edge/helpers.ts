@@ -3,7 +3,10 @@
  * what the relay stored.
  */
 import { exports } from 'cloudflare:workers';
+import { vi } from 'vitest';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
+import { forms } from '../../edge/forms/index.ts';
+import { type FormConfig, parseForms } from '../../edge/forms/schema.ts';
 
 export const PAGE_ORIGIN = 'http://localhost:5173';
 
@@ -49,3 +52,35 @@ export const validTakePaymentsLead = {
   consent: { contact: true },
   context: { pageUrl: 'http://localhost:5173/quote?utm_source=google', utm_source: 'google' },
 };
+
+/** One lead as the admin API shows it. */
+export async function adminLead<Lead>(leadId: string): Promise<Lead> {
+  return (await (await admin(`/leads/${leadId}`)).json()) as Lead;
+}
+
+/** Waits until `check` passes on the lead as the admin API shows it (the queue works meanwhile), and answers it. */
+export async function leadWhen<Lead>(leadId: string, check: (lead: Lead) => void, timeout = 20_000): Promise<Lead> {
+  let lead: Lead | undefined;
+  await vi.waitFor(
+    async () => {
+      lead = await adminLead<Lead>(leadId);
+      check(lead);
+    },
+    { timeout, interval: 100 },
+  );
+  if (!lead) throw new Error(`lead ${leadId} never settled`);
+  return lead;
+}
+
+/** Adds a form to the relay's configuration (checked as at start-up) for as long as `run` runs. */
+export async function withForm<T>(raw: unknown, run: () => Promise<T>): Promise<T> {
+  const [form] = parseForms([raw]);
+  if (!form) throw new Error('the test form did not parse');
+  const configured = forms as Map<string, FormConfig>;
+  configured.set(form.id, form);
+  try {
+    return await run();
+  } finally {
+    configured.delete(form.id);
+  }
+}

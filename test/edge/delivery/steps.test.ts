@@ -5,11 +5,11 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { strandedAfterMs } from '../../../edge/delivery/sweep.ts';
 import worker from '../../../edge/index.ts';
 import type { PingResponse } from '../../../shared/ping-post.ts';
-import { admin, PAGE_ORIGIN, postLead, relay, testClientIp } from '../helpers.ts';
+import { admin, adminLead, leadWhen, PAGE_ORIGIN, postLead, relay, testClientIp } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface Step {
@@ -25,22 +25,9 @@ interface AdminLead {
   steps: Step[];
 }
 
-async function leadView(leadId: string): Promise<AdminLead> {
-  return (await (await admin(`/leads/${leadId}`)).json()) as AdminLead;
-}
-
-async function until(leadId: string, check: (lead: AdminLead) => void, timeout = 20_000): Promise<AdminLead> {
-  let lead: AdminLead | undefined;
-  await vi.waitFor(
-    async () => {
-      lead = await leadView(leadId);
-      check(lead);
-    },
-    { timeout, interval: 100 },
-  );
-  if (!lead) throw new Error('never settled');
-  return lead;
-}
+const leadView = (leadId: string) => adminLead<AdminLead>(leadId);
+const until = (leadId: string, check: (lead: AdminLead) => void, timeout?: number) =>
+  leadWhen<AdminLead>(leadId, check, timeout);
 
 function uk() {
   const n = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;

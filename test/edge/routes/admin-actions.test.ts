@@ -1,5 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
-import { admin, postLead } from '../helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { admin, leadWhen, postLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface Step {
@@ -16,6 +16,9 @@ interface AdminLead {
   steps: Step[];
 }
 
+const until = (leadId: string, check: (lead: AdminLead) => void, timeout?: number) =>
+  leadWhen<AdminLead>(leadId, check, timeout);
+
 function person() {
   const n = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
   return {
@@ -30,23 +33,6 @@ function person() {
     },
     consent: { contact: true },
   };
-}
-
-async function leadView(leadId: string): Promise<AdminLead> {
-  return (await (await admin(`/leads/${leadId}`)).json()) as AdminLead;
-}
-
-async function until(leadId: string, check: (lead: AdminLead) => void, timeout = 15_000): Promise<AdminLead> {
-  let lead: AdminLead | undefined;
-  await vi.waitFor(
-    async () => {
-      lead = await leadView(leadId);
-      check(lead);
-    },
-    { timeout, interval: 100 },
-  );
-  if (!lead) throw new Error('never settled');
-  return lead;
 }
 
 /** A lead Getlead has: submitted on demo-getlead and delivered through the queue. */

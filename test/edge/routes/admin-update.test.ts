@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
-import { describe, expect, it, vi } from 'vitest';
-import { admin, postLead, validTakePaymentsLead } from '../helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { admin, adminLead, leadWhen, postLead, validTakePaymentsLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface AdminLead {
@@ -10,6 +10,10 @@ interface AdminLead {
   steps: { kind: string; status: string; parameters: unknown; attemptLog: { outcome: string }[] }[];
   changes: { changedAt: string; changes: Record<string, { from: unknown; to: unknown }> }[];
 }
+
+const leadView = (leadId: string) => adminLead<AdminLead>(leadId);
+const until = (leadId: string, check: (lead: AdminLead) => void, timeout?: number) =>
+  leadWhen<AdminLead>(leadId, check, timeout);
 
 interface Updated {
   leadId: string;
@@ -34,23 +38,6 @@ function solarLead() {
     },
     consent: {},
   };
-}
-
-async function leadView(leadId: string): Promise<AdminLead> {
-  return (await (await admin(`/leads/${leadId}`)).json()) as AdminLead;
-}
-
-async function until(leadId: string, check: (lead: AdminLead) => void, timeout = 15_000): Promise<AdminLead> {
-  let lead: AdminLead | undefined;
-  await vi.waitFor(
-    async () => {
-      lead = await leadView(leadId);
-      check(lead);
-    },
-    { timeout, interval: 100 },
-  );
-  if (!lead) throw new Error('never settled');
-  return lead;
 }
 
 async function deliveredAt(formId: string, body: unknown): Promise<AdminLead & { leadId: string }> {

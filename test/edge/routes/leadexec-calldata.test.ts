@@ -1,7 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { forms } from '../../../edge/forms/index.ts';
-import { type FormConfig, parseForms } from '../../../edge/forms/schema.ts';
-import { admin, postLead } from '../helpers.ts';
+import { admin, postLead, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 /** A call centre's form: the agent records the call, and LeadExec takes it as a call lead. */
@@ -20,18 +18,6 @@ const callForm = {
   ],
   destinations: [{ provider: 'leadexec', options: { vid: 1001, lid: 2006, mode: 'calldata', ivrNumber: 8005550199 } }],
 };
-
-async function withForm<T>(run: () => Promise<T>): Promise<T> {
-  const [form] = parseForms([callForm]);
-  if (!form) throw new Error('the test form did not parse');
-  const configured = forms as Map<string, FormConfig>;
-  configured.set(form.id, form);
-  try {
-    return await run();
-  } finally {
-    configured.delete(form.id);
-  }
-}
 
 async function settled(leadId: string) {
   let lead: { status: string; deliveries: { status: string; lastError: string | null }[] } | undefined;
@@ -62,7 +48,7 @@ function call(callDuration: string) {
 
 describe('a LeadExec destination with mode "calldata"', () => {
   it('delivers the call through the queue to /v2/insert/calldata with its duration as a number', async () => {
-    await withForm(async () => {
+    await withForm(callForm, async () => {
       const body = call('95');
       const { leadId } = (await (await postLead('calldata-test', body)).json()) as { leadId: string };
       expect((await settled(leadId))?.status).toBe('delivered');
@@ -80,7 +66,7 @@ describe('a LeadExec destination with mode "calldata"', () => {
   });
 
   it('rejects a lead whose duration is not a number, saying why, without calling LeadExec', async () => {
-    await withForm(async () => {
+    await withForm(callForm, async () => {
       const { leadId } = (await (await postLead('calldata-test', call('two minutes'))).json()) as { leadId: string };
       const lead = await settled(leadId);
       expect(lead?.deliveries[0]).toMatchObject({

@@ -5,7 +5,7 @@ import { demoForms } from '../../../edge/forms/demo.ts';
 import { forms } from '../../../edge/forms/index.ts';
 import { type FormConfig, parseForms } from '../../../edge/forms/schema.ts';
 import type { PingResponse } from '../../../shared/ping-post.ts';
-import { admin, PAGE_ORIGIN, relay, testClientIp } from '../helpers.ts';
+import { admin, PAGE_ORIGIN, relay, testClientIp, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 const simulator = sandbox.simulators.leadexec;
@@ -190,18 +190,6 @@ describe('POST /v1/forms/:formId/ping', () => {
           },
         ],
       };
-    }
-
-    async function withForm<T>(raw: unknown, run: () => Promise<T>): Promise<T> {
-      const [form] = parseForms([raw]);
-      if (!form) throw new Error('the test form did not parse');
-      const configured = forms as Map<string, FormConfig>;
-      configured.set(form.id, form);
-      try {
-        return await run();
-      } finally {
-        configured.delete(form.id);
-      }
     }
 
     function dedupPing(fields: Record<string, string>) {
