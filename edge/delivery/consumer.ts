@@ -145,6 +145,29 @@ export async function attemptMessage(
   return { action: { kind: 'retry', delaySeconds }, result };
 }
 
+/**
+ * One attempt inside a request (someone waits for its answer), after which the queue takes over as
+ * if its consumer had made the attempt: a retry later, or the dead-letter queue after the last. An
+ * attempt that cannot be made at all (D1 or the queue failing) leaves the message on the queue, or
+ * failing that to the sweep, which finds any delivery left untouched. Answers the attempt's result.
+ */
+export async function attemptNow(
+  env: Env,
+  message: DeliveryMessage,
+  options: AttemptOptions = {},
+): Promise<DeliveryResult | undefined> {
+  try {
+    const { action, result } = await attemptMessage(env, message, options);
+    if (action.kind === 'retry') await enqueueDeliveries(env.DELIVERIES, [message], action.delaySeconds);
+    else if (action.kind === 'dead-letter') await env.DEAD_LETTERS.send(message);
+    return result;
+  } catch (error) {
+    console.error(JSON.stringify({ at: 'attempt-now', deliveryId: message.deliveryId, error: String(error) }));
+    await enqueueDeliveries(env.DELIVERIES, [message]).catch(() => undefined);
+    return undefined;
+  }
+}
+
 /** Delivers the message's destination (or runs its step) once and says what the queue should do. */
 export async function deliverMessage(env: Env, message: DeliveryMessage): Promise<DeliveryAction> {
   return (await attemptMessage(env, message)).action;

@@ -1,5 +1,3 @@
-import type { DeliveryAction } from './consumer.ts';
-
 /**
  * @module The delivery queue's message: only ids, so a lead's data stays in D1 and a message can be
  * sent again (replay) without copying anything.
@@ -22,13 +20,4 @@ export async function enqueueDeliveries(
   for (let start = 0; start < messages.length; start += MAX_BATCH) {
     await queue.sendBatch(messages.slice(start, start + MAX_BATCH).map((body) => ({ body, delaySeconds })));
   }
-}
-
-/**
- * Hands a message whose first attempt was made inside a request to the queue, as the consumer
- * would have: a retry later, or the dead-letter queue after the last attempt.
- */
-export async function continueOnQueue(env: Env, message: DeliveryMessage, action: DeliveryAction): Promise<void> {
-  if (action.kind === 'retry') await enqueueDeliveries(env.DELIVERIES, [message], action.delaySeconds);
-  else if (action.kind === 'dead-letter') await env.DEAD_LETTERS.send(message);
 }

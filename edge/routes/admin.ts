@@ -9,9 +9,9 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { toApiIssues } from '../../shared/errors.ts';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
-import { attemptMessage } from '../delivery/consumer.ts';
+import { attemptNow } from '../delivery/consumer.ts';
 import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
-import { continueOnQueue, type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import { type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
 import { deliverySettings } from '../delivery/settings.ts';
 import {
   changeLeadFields,
@@ -319,8 +319,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
         payload: { fields: changed },
       });
       const message = messageOf(lead.formId, step);
-      const { action } = await attemptMessage(c.env, message);
-      await continueOnQueue(c.env, message, action);
+      await attemptNow(c.env, message);
       const now = await getDelivery(c.env.DB, step.id);
       updates.push({ provider: delivery.provider, stepId: step.id, status: now?.status ?? step.status });
     }

@@ -9,9 +9,9 @@
 import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
 import { type LeadAccepted, leadSubmissionSchema } from '../../shared/lead.ts';
-import { attemptMessage } from '../delivery/consumer.ts';
+import { attemptNow } from '../delivery/consumer.ts';
 import { followUpsOf, immediateTimeoutMs } from '../delivery/destination.ts';
-import { continueOnQueue, type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import { type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
 import {
   acceptedBody,
   type DeliveryRow,
@@ -149,20 +149,9 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     // The consumer waits, briefly, for a destination whose answer is theirs (a buyer's page, an agent).
     let handoff: Handoff | undefined;
     for (const delivery of immediate) {
-      const message = messageOf(delivery);
-      try {
-        const timeoutMs = waitFor(delivery);
-        const { action, result } = await attemptMessage(c.env, message, timeoutMs ? { timeoutMs } : {});
-        if (result?.outcome === 'delivered') handoff ??= result.handoff;
-        await continueOnQueue(c.env, message, action);
-      } catch (error) {
-        console.error(JSON.stringify({ at: 'intake', leadId: lead.id, error: `first attempt: ${String(error)}` }));
-        try {
-          await enqueueDeliveries(c.env.DELIVERIES, [message]);
-        } catch {
-          await failUnqueued(c.env.DB, lead.id, [delivery]);
-        }
-      }
+      const timeoutMs = waitFor(delivery);
+      const result = await attemptNow(c.env, messageOf(delivery), timeoutMs ? { timeoutMs } : {});
+      if (result?.outcome === 'delivered') handoff ??= result.handoff;
     }
     if (!handoff) return c.json(acceptedBody(lead.id, deliveries), 202);
     const stored = await getLead(c.env.DB, lead.id);

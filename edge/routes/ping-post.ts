@@ -13,9 +13,9 @@
 import { Hono } from 'hono';
 import { toApiIssues } from '../../shared/errors.ts';
 import { type Offer, type PingResponse, pingRequestSchema, postRequestSchema } from '../../shared/ping-post.ts';
-import { attemptMessage } from '../delivery/consumer.ts';
+import { attemptNow } from '../delivery/consumer.ts';
 import { followUpsOf, resolveDestination } from '../delivery/destination.ts';
-import { continueOnQueue, type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import { type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
 import {
   type DeliveryRow,
   failUnqueued,
@@ -120,16 +120,12 @@ async function postNow(
   delivery: DeliveryRow,
 ): Promise<{ acceptedOffers: string[]; handoff?: Handoff }> {
   const acceptedOffers: string[] = [];
-  const message = messageOf(delivery);
   try {
-    const { action, result } = await attemptMessage(env, message, { sendWaitingSteps: false });
-    await continueOnQueue(env, message, action);
+    const result = await attemptNow(env, messageOf(delivery), { sendWaitingSteps: false });
     if (result?.outcome !== 'delivered') return { acceptedOffers };
     for (const step of await waitingSteps(env.DB, delivery.id)) {
-      const accept = messageOf(step);
-      const accepted = await attemptMessage(env, accept);
-      await continueOnQueue(env, accept, accepted.action);
-      if (accepted.result?.outcome === 'delivered') acceptedOffers.push(offerIdOf(step));
+      const accepted = await attemptNow(env, messageOf(step));
+      if (accepted?.outcome === 'delivered') acceptedOffers.push(offerIdOf(step));
     }
     return result.handoff ? { acceptedOffers, handoff: result.handoff } : { acceptedOffers };
   } catch (error) {

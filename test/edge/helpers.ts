@@ -84,3 +84,41 @@ export async function withForm<T>(raw: unknown, run: () => Promise<T>): Promise<
     configured.delete(form.id);
   }
 }
+
+function randomNumber(): number {
+  return crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
+}
+
+/** A new person on demo-getlead (a UK mobile), with a message its note follow-up carries. */
+export function getleadPerson() {
+  const n = randomNumber();
+  return {
+    fields: {
+      firstName: 'Priya',
+      lastName: 'Nair',
+      email: `priya.${n}@example.com`,
+      phone: `07840 ${String(n % 1_000_000).padStart(6, '0')}`,
+      company: 'Nair & Daughters Ltd',
+      purpose: 'Phone system',
+      message: 'Six handsets by March.',
+    },
+    consent: { contact: true },
+  };
+}
+
+/** A new homeowner's answers on demo-leadexec: the LeadExec simulator refuses a person it has seen. */
+export function solarAnswers() {
+  const n = randomNumber();
+  return {
+    zip: '94105',
+    ownsHome: 'Yes',
+    electricBill: '201-300',
+    firstName: 'Maria',
+    lastName: 'Lopez',
+    email: `maria.${n}@example.com`,
+    phone: `(415) ${200 + (n % 700)}-${String(n % 10_000).padStart(4, '0')}`,
+    address: '500 Market St',
+    city: 'San Francisco',
+    state: 'CA',
+  };
+}

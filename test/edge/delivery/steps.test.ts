@@ -9,7 +9,17 @@ import { describe, expect, it } from 'vitest';
 import { strandedAfterMs } from '../../../edge/delivery/sweep.ts';
 import worker from '../../../edge/index.ts';
 import type { PingResponse } from '../../../shared/ping-post.ts';
-import { admin, adminLead, leadWhen, PAGE_ORIGIN, postLead, relay, testClientIp } from '../helpers.ts';
+import {
+  admin,
+  adminLead,
+  getleadPerson,
+  leadWhen,
+  PAGE_ORIGIN,
+  postLead,
+  relay,
+  solarAnswers,
+  testClientIp,
+} from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface Step {
@@ -29,38 +39,6 @@ const leadView = (leadId: string) => adminLead<AdminLead>(leadId);
 const until = (leadId: string, check: (lead: AdminLead) => void, timeout?: number) =>
   leadWhen<AdminLead>(leadId, check, timeout);
 
-function uk() {
-  const n = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-  return {
-    fields: {
-      firstName: 'Priya',
-      lastName: 'Nair',
-      email: `priya.${n}@example.com`,
-      phone: `07840 ${String(n % 1_000_000).padStart(6, '0')}`,
-      company: 'Nair Ltd',
-      purpose: 'Phone system',
-      message: 'Six handsets by March.',
-    },
-    consent: { contact: true },
-  };
-}
-
-function solar() {
-  const n = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-  return {
-    zip: '94107',
-    ownsHome: 'Yes',
-    electricBill: '101-200',
-    firstName: 'Ada',
-    lastName: 'Lovelace',
-    email: `ada.steps.${n}@example.com`,
-    phone: `(415) ${200 + (n % 700)}-${String(n % 10_000).padStart(4, '0')}`,
-    address: '1 Market St',
-    city: 'San Francisco',
-    state: 'CA',
-  };
-}
-
 function post(path: string, body: unknown) {
   return relay(path, {
     method: 'POST',
@@ -77,7 +55,7 @@ function failAt(provider: string, path: string, status: number, times: number): 
 describe('a Getlead follow-up', () => {
   it('is a step of the lead, retried until Getlead takes the consumer’s message', async () => {
     failAt('getlead', '/gl-note-creation-api', 503, 1);
-    const { leadId } = (await (await postLead('demo-getlead', uk())).json()) as { leadId: string };
+    const { leadId } = (await (await postLead('demo-getlead', getleadPerson())).json()) as { leadId: string };
     const lead = await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
     const note = lead.steps.find((s) => s.kind === 'note');
     expect(note?.parameters).toEqual({ note: 'Six handsets by March.' });
@@ -87,7 +65,7 @@ describe('a Getlead follow-up', () => {
 
   it('that keeps failing leaves the lead partly delivered, not delivered, until it is replayed', async () => {
     failAt('getlead', '/gl-note-creation-api', 500, 3);
-    const person = uk();
+    const person = getleadPerson();
     const { leadId } = (await (await postLead('demo-getlead', person)).json()) as { leadId: string };
     const failed = await until(leadId, (l) => {
       expect(l.steps.find((s) => s.kind === 'note')?.status).toBe('failed');
@@ -117,7 +95,7 @@ describe('the steps of a delivery its provider refuses', () => {
       times: 1,
       path: '/gl-website-contacts',
     });
-    const { leadId } = (await (await postLead('demo-getlead', uk())).json()) as { leadId: string };
+    const { leadId } = (await (await postLead('demo-getlead', getleadPerson())).json()) as { leadId: string };
     const lead = await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['rejected', 'rejected']));
     expect(lead.deliveries[0]?.status).toBe('rejected');
     expect(lead.status).toBe('rejected');
@@ -127,7 +105,7 @@ describe('the steps of a delivery its provider refuses', () => {
 
 describe('a LeadExec offer accept', () => {
   async function postChosen(): Promise<{ leadId: string; acceptedOffers: string[]; status: number }> {
-    const fields = solar();
+    const fields = solarAnswers();
     const ping = (await (await post('/v1/forms/demo-leadexec/ping', { fields })).json()) as PingResponse;
     const offerId = ping.offers[0]?.offerId ?? '';
     const response = await post(`/v1/forms/demo-leadexec/sessions/${ping.sessionId}/post`, {
@@ -172,7 +150,9 @@ describe('a LeadExec offer accept', () => {
 
 describe('an operator’s LeadExec update', () => {
   it('that keeps failing is dead-lettered, shown failed, and replayed', async () => {
-    const { leadId } = (await (await postLead('demo-leadexec', { fields: solar() })).json()) as { leadId: string };
+    const { leadId } = (await (await postLead('demo-leadexec', { fields: solarAnswers() })).json()) as {
+      leadId: string;
+    };
     await until(leadId, (l) => expect(l.deliveries[0]?.status).toBe('delivered'));
     failAt('leadexec', '/v2/update', 500, 3);
     await admin(`/leads/${leadId}`, {
@@ -187,6 +167,17 @@ describe('an operator’s LeadExec update', () => {
   });
 });
 
+/** What the Cron Trigger does every minute, now. */
+async function runSweep(): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(
+    { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
+    env,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+}
+
 describe('the sweep (Cron Trigger)', () => {
   it('queues a stored lead the relay never queued, and it is delivered', async () => {
     // A lead stored by a relay that died before its queue send: the delivery is pending and untried.
@@ -198,7 +189,7 @@ describe('the sweep (Cron Trigger)', () => {
     const request = new Request('http://relay.test/v1/forms/demo-getlead/leads', {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: PAGE_ORIGIN, 'cf-connecting-ip': testClientIp() },
-      body: JSON.stringify(uk()),
+      body: JSON.stringify(getleadPerson()),
     });
     const response = await worker.fetch(request, { ...env, DELIVERIES: failingQueue } as unknown as Env, ctx);
     await waitOnExecutionContext(ctx);
@@ -210,13 +201,7 @@ describe('the sweep (Cron Trigger)', () => {
       .bind(new Date(Date.now() - strandedAfterMs(env) - 1000).toISOString(), leadId)
       .run();
 
-    const sweep = createExecutionContext();
-    await worker.scheduled(
-      { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-      env,
-      sweep,
-    );
-    await waitOnExecutionContext(sweep);
+    await runSweep();
     const lead = await until(leadId, (l) => {
       expect(l.deliveries[0]?.status).toBe('delivered');
       expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']);
@@ -225,7 +210,7 @@ describe('the sweep (Cron Trigger)', () => {
   });
 
   it('queues a step whose delivery went through but whose queue message was lost', async () => {
-    const { leadId } = (await (await postLead('demo-getlead', uk())).json()) as { leadId: string };
+    const { leadId } = (await (await postLead('demo-getlead', getleadPerson())).json()) as { leadId: string };
     await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
     const long = new Date(Date.now() - strandedAfterMs(env) - 1000).toISOString();
     // As if the consumer died between recording the delivery and queueing its steps.
@@ -235,26 +220,14 @@ describe('the sweep (Cron Trigger)', () => {
         "UPDATE deliveries SET status = 'pending', attempts = 0, updated_at = ? WHERE lead_id = ? AND kind = 'note'",
       ).bind(long, leadId),
     ]);
-    const sweep = createExecutionContext();
-    await worker.scheduled(
-      { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-      env,
-      sweep,
-    );
-    await waitOnExecutionContext(sweep);
+    await runSweep();
     const lead = await until(leadId, (l) => expect(l.steps.find((s) => s.kind === 'note')?.status).toBe('delivered'));
     expect(lead.steps.find((s) => s.kind === 'note')?.attemptLog).toHaveLength(2);
   });
 
   it('leaves alone what is on its way', async () => {
-    const { leadId } = (await (await postLead('demo-getlead', uk())).json()) as { leadId: string };
-    const sweep = createExecutionContext();
-    await worker.scheduled(
-      { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-      env,
-      sweep,
-    );
-    await waitOnExecutionContext(sweep);
+    const { leadId } = (await (await postLead('demo-getlead', getleadPerson())).json()) as { leadId: string };
+    await runSweep();
     const lead = await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
     expect(lead.status).toBe('delivered');
     expect([...lead.deliveries, ...lead.steps].map((d) => d.attemptLog.length)).toEqual([1, 1, 1]);

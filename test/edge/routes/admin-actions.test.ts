@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { admin, leadWhen, postLead } from '../helpers.ts';
+import { admin, getleadPerson, leadWhen, postLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface Step {
@@ -19,25 +19,9 @@ interface AdminLead {
 const until = (leadId: string, check: (lead: AdminLead) => void, timeout?: number) =>
   leadWhen<AdminLead>(leadId, check, timeout);
 
-function person() {
-  const n = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-  return {
-    fields: {
-      firstName: 'Priya',
-      lastName: 'Nair',
-      email: `priya.${n}@example.com`,
-      phone: `07840 ${String(n % 1_000_000).padStart(6, '0')}`,
-      company: 'Nair & Daughters Ltd',
-      purpose: 'Phone system',
-      message: 'Six handsets by March.',
-    },
-    consent: { contact: true },
-  };
-}
-
 /** A lead Getlead has: submitted on demo-getlead and delivered through the queue. */
 async function deliveredGetleadLead(): Promise<{ leadId: string; mobile: string }> {
-  const body = person();
+  const body = getleadPerson();
   const response = await postLead('demo-getlead', body);
   const { leadId } = (await response.json()) as { leadId: string };
   // The lead and the follow-ups its form configures (a note, a call task) settle before a test acts.

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { admin, adminLead, leadWhen, postLead, validTakePaymentsLead } from '../helpers.ts';
+import { admin, adminLead, leadWhen, postLead, solarAnswers, validTakePaymentsLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface AdminLead {
@@ -21,24 +21,7 @@ interface Updated {
   updates: { provider: string; stepId: string; status: string }[];
 }
 
-function solarLead() {
-  const n = crypto.getRandomValues(new Uint32Array(1))[0] ?? 0;
-  return {
-    fields: {
-      zip: '94105',
-      ownsHome: 'Yes',
-      electricBill: '201-300',
-      firstName: 'Maria',
-      lastName: 'Lopez',
-      email: `maria.${n}@example.com`,
-      phone: `(415) ${200 + (n % 700)}-${String(n % 10_000).padStart(4, '0')}`,
-      address: '500 Market St',
-      city: 'San Francisco',
-      state: 'CA',
-    },
-    consent: {},
-  };
-}
+const solarLead = () => ({ fields: solarAnswers(), consent: {} });
 
 async function deliveredAt(formId: string, body: unknown): Promise<AdminLead & { leadId: string }> {
   const { leadId } = (await (await postLead(formId, body)).json()) as { leadId: string };
