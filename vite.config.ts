@@ -1,6 +1,7 @@
 /**
- * The script-tag build: `widget.js`, one IIFE with everything in it, next to the demo pages in the
- * relay's static assets. `vite build --config vite.npm.config.ts` makes the npm (ESM) build.
+ * The script-tag build: `widget.js`, one IIFE with everything in it, next to the relay's own pages
+ * (`public/`: the admin console) in its static assets. The demo page is no part of it: `npm start`
+ * serves it from a copy (demo/start.ts). `vite build --config vite.npm.config.ts` makes the npm build.
  */
 import { defineConfig, type Plugin } from 'vite';
 
@@ -72,7 +73,7 @@ function minifyLitHtml(): Plugin {
 }
 
 export default defineConfig({
-  publicDir: 'demo/public',
+  publicDir: 'public',
   plugins: [minifyLitCss(), minifyLitHtml()],
   // widget.js is what partners serve, whatever NODE_ENV the build runs under: a test runner's
   // NODE_ENV=test would otherwise pick Lit's development build (4 KB more, with console warnings).

@@ -2,9 +2,13 @@
  * @module `npm start`: builds the widget, applies the local D1 migrations, starts the provider
  * sandbox and runs `wrangler dev` on 127.0.0.1:8787 with every base URL pointing at the sandbox,
  * offline. Arguments after `--` go to `wrangler dev`; a `--var` given there wins.
+ *
+ * The demo exists only here: its forms join the deployer's (LEAD_CAPTURE_DEMO, read by
+ * tools/forms.ts) and its page joins the production assets in a copy, `dist/dev-assets`, which is
+ * what this `wrangler dev` serves; a production build has neither.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { SANDBOX_SECRETS } from './sandbox/keys.ts';
 import { startSandbox } from './sandbox/server.ts';
 
@@ -26,6 +30,7 @@ const SANDBOX_VARS = {
 
 const LOCAL_ENV = {
   ...process.env,
+  LEAD_CAPTURE_DEMO: '1',
   CLOUDFLARE_CF_FETCH_ENABLED: 'false',
   WRANGLER_SEND_METRICS: 'false',
 };
@@ -71,6 +76,10 @@ if (!existsSync('.dev.vars')) {
 }
 
 if (!process.env.SKIP_WIDGET_BUILD) run('vite', ['build', '--logLevel', 'warn']);
+const DEV_ASSETS = 'dist/dev-assets';
+rmSync(DEV_ASSETS, { recursive: true, force: true });
+cpSync('dist/assets', DEV_ASSETS, { recursive: true });
+cpSync('demo/public', DEV_ASSETS, { recursive: true });
 
 const persistTo = optionValue(userArgs, '--persist-to');
 run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])]);
@@ -92,6 +101,7 @@ const wranglerArgs = [
   ...(hasOption('--ip') ? [] : ['--ip', '127.0.0.1']),
   ...(hasOption('--port') ? [] : ['--port', '8787']),
   ...(hasOption('--show-interactive-dev-session') ? [] : ['--show-interactive-dev-session=false']),
+  ...(hasOption('--assets') ? [] : ['--assets', DEV_ASSETS]),
   ...userArgs,
   ...(vars.length ? ['--var', ...vars] : []),
 ];

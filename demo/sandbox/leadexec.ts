@@ -25,7 +25,7 @@
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { type Context, Hono } from 'hono';
-import { demoForms } from '../../edge/forms/demo.ts';
+import { demoForms } from '../forms/index.ts';
 
 /** A LeadExec source: the vid and lid an insert names. */
 export interface LeadExecSource {

@@ -1,26 +1,43 @@
 /**
- * @module The forms this relay serves, parsed once when the worker starts, and the public view of
- * one (what the widget may see: never an origin list, a destination or a key).
+ * @module The forms this relay serves, from the deployer's form files (tools/forms.ts gathers them
+ * at build time), checked once when the worker starts: a bad form stops it with the file, path and
+ * rule. Also the public view of one (never an origin list, a destination or a key) and the texts a
+ * consumer is shown, which consent evidence names by version.
  */
+import { createHash } from 'node:crypto';
 import type { PublicForm } from '../../shared/form.ts';
-import { demoForms } from './demo.ts';
-import { type FormConfig, parseForms } from './schema.ts';
+import { configuredForms } from './configured.js';
+import { type FormConfig, loadFormFiles } from './schema.ts';
 
-export const forms: ReadonlyMap<string, FormConfig> = new Map(parseForms(demoForms).map((form) => [form.id, form]));
+export const forms: ReadonlyMap<string, FormConfig> = new Map(
+  loadFormFiles(configuredForms).map((form) => [form.id, form]),
+);
 
-/** A short, stable fingerprint of the texts a consumer sees, so a consent names its wording. */
-function textsVersion(form: FormConfig): string {
-  const texts = JSON.stringify([
-    form.fields.map((f) => [f.name, f.label, f.options]),
-    form.consents,
-    form.pingPost?.defaultConsentText,
-  ]);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < texts.length; i++) {
-    hash ^= texts.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+/** The words a consumer reads before consenting: the questions, their options and the consent texts. */
+export function formTexts(form: FormConfig) {
+  return {
+    fields: form.fields.map((f) => ({ name: f.name, label: f.label, options: f.options })),
+    consents: form.consents,
+    defaultConsentText: form.pingPost?.defaultConsentText,
+  };
+}
+
+const versions = new WeakMap<FormConfig, string>();
+
+/**
+ * The version of a form's texts: the first 16 hex digits of their SHA-256, so a change of copy is a
+ * new version and two versions never share one (at the odds of a 64-bit collision).
+ */
+export function textsVersion(form: FormConfig): string {
+  let version = versions.get(form);
+  if (!version) {
+    version = createHash('sha256')
+      .update(JSON.stringify(formTexts(form)))
+      .digest('hex')
+      .slice(0, 16);
+    versions.set(form, version);
   }
-  return (hash >>> 0).toString(16).padStart(8, '0');
+  return version;
 }
 
 export function publicForm(form: FormConfig): PublicForm {

@@ -135,6 +135,8 @@ const originSchema = z
 
 export const formConfigSchema = z
   .strictObject({
+    /** The JSON Schema an editor checks the file against (`forms.schema.json`); ignored here. */
+    $schema: z.string().optional(),
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
     title: z.string().min(1),
     description: z.string().optional(),
@@ -223,16 +225,76 @@ export const formConfigSchema = z
   });
 
 export type FormConfig = z.infer<typeof formConfigSchema>;
+/** A form as a file gives it, before defaults. */
+export type FormInput = z.input<typeof formConfigSchema>;
 export type Destination = FormConfig['destinations'][number];
 
-/** Loads forms, throwing one error that names every bad path and its rule. */
+/** One thing wrong with a form: where (file, then the path inside it), the rule and what to do. */
+export interface FormProblem {
+  file: string;
+  path: string;
+  rule: string;
+  message: string;
+}
+
+/** A form file as a build gathered it: its path from the project root and its parsed JSON. */
+export interface FormFile {
+  file: string;
+  form: unknown;
+}
+
+function problem(file: string, path: readonly PropertyKey[], rule: string, message: string): FormProblem {
+  return { file, path: path.map(String).join('.') || '(root)', rule, message };
+}
+
+/**
+ * Checks form files: each against the schema, its id against its file name (so a form is found by
+ * its file), and no id twice. Every problem is returned, not only the first.
+ */
+export function checkFormFiles(files: readonly FormFile[]): { forms: FormConfig[]; problems: FormProblem[] } {
+  const forms: FormConfig[] = [];
+  const problems: FormProblem[] = [];
+  const seen = new Map<string, string>();
+  for (const { file, form } of files) {
+    const result = formConfigSchema.safeParse(form);
+    if (!result.success) {
+      for (const issue of result.error.issues) problems.push(problem(file, issue.path, issue.code, issue.message));
+      continue;
+    }
+    const name = file
+      .split('/')
+      .pop()
+      ?.replace(/\.json$/, '');
+    if (name !== undefined && name !== result.data.id) {
+      problems.push(problem(file, ['id'], 'file_name', `the id must be the file's name ("${name}")`));
+    }
+    const other = seen.get(result.data.id);
+    if (other) problems.push(problem(file, ['id'], 'unique', `"${result.data.id}" is also the id in ${other}`));
+    seen.set(result.data.id, file);
+    forms.push(result.data);
+  }
+  return { forms, problems };
+}
+
+export function describeProblem(p: FormProblem): string {
+  return `${p.file}: ${p.path}: ${p.message} (rule: ${p.rule})`;
+}
+
+/** Loads form files, throwing one error that names every file, path and rule at fault. */
+export function loadFormFiles(files: readonly FormFile[]): FormConfig[] {
+  const { forms, problems } = checkFormFiles(files);
+  if (problems.length > 0) {
+    throw new Error(`[lead-capture] invalid forms:\n${problems.map(describeProblem).join('\n')}`);
+  }
+  return forms;
+}
+
+/** Loads forms given inline (tests, tools), each named by its id or place in the list. */
 export function parseForms(input: readonly unknown[]): FormConfig[] {
-  return input.map((raw, i) => {
-    const result = formConfigSchema.safeParse(raw);
-    if (result.success) return result.data;
-    const id = (raw as { id?: unknown })?.id;
-    const where = typeof id === 'string' ? `form "${id}"` : `form #${i}`;
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new Error(`[lead-capture] invalid ${where}: ${problems.join('; ')}`);
-  });
+  return loadFormFiles(
+    input.map((form, i) => {
+      const id = (form as { id?: unknown })?.id;
+      return { file: typeof id === 'string' ? `${id}.json` : `form #${i}`, form };
+    }),
+  );
 }

@@ -8,11 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
+import { build } from '../../tools/forms.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SANDBOX = 'http://sandbox.test';
 
 export default defineConfig(async () => {
+  // The relay serves the forms a build gathered; the tests use the demo's, as `npm start` does.
+  const forms = build(root, { LEAD_CAPTURE_DEMO: '1' });
+  if (forms.problems.length > 0) throw new Error(forms.problems.join('\n'));
   const migrations = await readD1Migrations(path.join(root, 'migrations'));
   return {
     root,

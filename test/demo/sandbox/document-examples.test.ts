@@ -11,9 +11,9 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { demoForms } from '../../../demo/forms/index.ts';
 import { createSandbox } from '../../../demo/sandbox/index.ts';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
-import { demoForms } from '../../../edge/forms/demo.ts';
 import capDocument from '../../fixtures/providers/cap-gateway-lead-submission.txt?raw';
 import diallerDocument from '../../fixtures/providers/dialler-lead-api.txt?raw';
 import getleadDocument from '../../fixtures/providers/getlead-crm-api.txt?raw';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoForms } from '../../../edge/forms/demo.ts';
+import { demoForms } from '../../../demo/forms/index.ts';
 import { forms, publicForm } from '../../../edge/forms/index.ts';
 import { parseForms } from '../../../edge/forms/schema.ts';
 
@@ -12,7 +12,9 @@ describe('form configuration', () => {
 
   it('names the path and rule of a bad field type', () => {
     const bad = { ...base, fields: [{ ...base.fields[0], type: 'colour' }, ...base.fields.slice(1)] };
-    expect(() => parseForms([bad])).toThrow(/form "demo-takepayments".*fields\.0\.type/);
+    expect(() => parseForms([bad])).toThrow(
+      /demo-takepayments\.json: fields\.0\.type: .* \(rule: invalid_union\)/,
+    );
   });
 
   it('refuses a field named like a property every object has', () => {
@@ -48,7 +50,7 @@ describe('form configuration', () => {
   it('changes textsVersion when a consent text changes', () => {
     const [a, b] = parseForms([
       base,
-      { ...base, consents: [{ name: 'contact', text: 'Other words.', required: true }] },
+      { ...base, id: 'other-words', consents: [{ name: 'contact', text: 'Other words.', required: true }] },
     ]);
     expect(a && publicForm(a).textsVersion).not.toBe(b && publicForm(b).textsVersion);
   });

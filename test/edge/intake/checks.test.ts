@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { demoForms } from '../../../demo/forms/index.ts';
 import { ApiError } from '../../../edge/errors.ts';
-import { demoForms } from '../../../edge/forms/demo.ts';
 import { parseForms } from '../../../edge/forms/schema.ts';
 import { checkSubmission } from '../../../edge/intake/checks.ts';
 

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
+import { demoForms } from '../../../demo/forms/index.ts';
 import { UNCOVERED_ZIP } from '../../../demo/sandbox/leadexec.ts';
-import { demoForms } from '../../../edge/forms/demo.ts';
 import { forms } from '../../../edge/forms/index.ts';
-import { type FormConfig, parseForms } from '../../../edge/forms/schema.ts';
+import { type FormConfig, type FormInput, parseForms } from '../../../edge/forms/schema.ts';
 import type { PingResponse } from '../../../shared/ping-post.ts';
 import { admin, PAGE_ORIGIN, relay, testClientIp, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
@@ -167,7 +167,7 @@ describe('POST /v1/forms/:formId/ping', () => {
   describe('with LeadExec’s duplicate check', () => {
     /** demo-leadexec with the duplicate check on, its email kept in a field named otherwise. */
     function dedupForm(options: Record<string, unknown> = {}) {
-      const base = demoForms.find((f) => f.id === 'demo-leadexec');
+      const base = demoForms.find((f) => f.id === 'demo-leadexec') as FormInput | undefined;
       if (!base) throw new Error('no demo-leadexec');
       const [destination] = base.destinations as { provider: string; options: Record<string, unknown> }[];
       return {

@@ -6,8 +6,8 @@
  */
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { demoForms } from '../../../demo/forms/index.ts';
 import { ApiError } from '../../../edge/errors.ts';
-import { demoForms } from '../../../edge/forms/demo.ts';
 import { parseForms } from '../../../edge/forms/schema.ts';
 import { type BotEvidence, checkBotDefences } from '../../../edge/intake/checks.ts';
 import { TURNSTILE_VERIFY_URL } from '../../../edge/security/turnstile.ts';
