@@ -90,24 +90,24 @@ export function formJsonSchema(): string {
   return `${JSON.stringify({ ...schema, title: 'lead-capture form' }, null, 2)}\n`;
 }
 
-function report(what: string, result: { count?: number; forms?: number; problems: string[] }): never {
+function report(what: string, result: { count?: number; forms?: number; problems: string[] }): void {
   if (result.problems.length > 0) {
     console.error(`[forms] ${result.problems.length} problem(s):\n${result.problems.join('\n')}`);
-    process.exit(1);
+    process.exitCode = 1;
+    return;
   }
   console.log(`[forms] ${what}: ${result.count ?? result.forms} form(s), no problems`);
-  process.exit(0);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const [command, ...args] = process.argv.slice(2);
   if (command === 'check') report('checked', checkFolders(args.length ? args : [DEPLOYMENT_FORMS]));
-  if (command === 'build') report(`built ${MODULE_FILE} from ${formFolders().join(', ')}`, build());
-  if (command === 'schema') {
+  else if (command === 'build') report(`built ${MODULE_FILE} from ${formFolders().join(', ')}`, build());
+  else if (command === 'schema') {
     writeFileSync(path.join(ROOT, SCHEMA_FILE), formJsonSchema());
     console.log(`[forms] wrote ${SCHEMA_FILE}`);
-    process.exit(0);
+  } else {
+    console.error('usage: node tools/forms.ts check [folder...] | build | schema');
+    process.exitCode = 2;
   }
-  console.error('usage: node tools/forms.ts check [folder...] | build | schema');
-  process.exit(2);
 }

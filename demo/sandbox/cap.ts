@@ -8,6 +8,7 @@
  * are "required for certain campaigns", so only their format is checked.
  */
 import { Hono } from 'hono';
+import { opensAccount } from './keys.ts';
 
 const ENQUIRY_TYPES = ['Test Drive', 'Quotation', 'Retailer Contact', 'KMI', 'Interest Only', 'Register Of Interest'];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -90,7 +91,7 @@ export function capSimulator(apiKey: string) {
         { success: false, messages, result: { requestReferenceId: crypto.randomUUID(), enquiryReferenceCode: null } },
         status,
       );
-    if (c.req.header('x-api-key') !== apiKey) return failed(['Unauthorized, invalid token.'], 401);
+    if (!opensAccount(apiKey, c.req.header('x-api-key'))) return failed(['Unauthorized, invalid token.'], 401);
     let body: unknown;
     try {
       body = await c.req.json();

@@ -14,3 +14,12 @@ export const SANDBOX_SECRETS = {
 } as const;
 
 export type SandboxSecrets = Record<keyof typeof SANDBOX_SECRETS, string>;
+
+/**
+ * Whether `given` opens an account whose key is `key`: the key itself, or the key followed by `-`
+ * and a name, which the sandbox treats as a second account at the same provider (a destination
+ * with `apiKeySecret` naming a secret that holds, say, `sandbox-cap-key-solar`).
+ */
+export function opensAccount(key: string, given: unknown): boolean {
+  return typeof given === 'string' && (given === key || (given.startsWith(`${key}-`) && given.length > key.length + 1));
+}

@@ -26,6 +26,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { type Context, Hono } from 'hono';
 import { demoForms } from '../forms/index.ts';
+import { opensAccount } from './keys.ts';
 
 /** A LeadExec source: the vid and lid an insert names. */
 export interface LeadExecSource {
@@ -550,8 +551,8 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
 
   /** JSON carries the key in `api-key`, XML as a Bearer token; the other header does not count. */
   function authorised(c: Context, format: Format): boolean {
-    if (format === 'xml') return c.req.header('authorization') === `Bearer ${apiKey}`;
-    return c.req.header('api-key') === apiKey;
+    if (format === 'xml') return opensAccount(`Bearer ${apiKey}`, c.req.header('authorization'));
+    return opensAccount(apiKey, c.req.header('api-key'));
   }
 
   /** Reads the body in the format its content type names, once the key that format uses is right. */

@@ -4,6 +4,7 @@
  * checked (400 with a note), a wrong or missing ApiKey is 401, success is 200.
  */
 import { Hono } from 'hono';
+import { opensAccount } from './keys.ts';
 
 const LIMITS: Record<string, { max?: number; required?: boolean }> = {
   FirstName: { max: 200, required: true },
@@ -55,7 +56,7 @@ export function takePaymentsSimulator(apiKey: string) {
       return c.json({ note: 'The request body must be a JSON object.' }, 400);
     }
     const record = body as Record<string, unknown>;
-    if (record.ApiKey !== apiKey) return c.body(null, 401);
+    if (!opensAccount(apiKey, record.ApiKey)) return c.body(null, 401);
     const note = validate(record);
     if (note) return c.json({ note }, 400);
     return c.body(null, 200);

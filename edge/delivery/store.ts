@@ -3,6 +3,8 @@
  * so a lead never exists without its delivery rows.
  */
 import type { DeliveryStatus, LeadAccepted, LeadContext, LeadStatus } from '../../shared/lead.ts';
+import { forms, textsVersion } from '../forms/index.ts';
+import { keepTextsStatement } from '../forms/texts-history.ts';
 import type { CanonicalLead, DeliveryResult, FollowUp } from '../providers/types.ts';
 
 export interface NewLead {
@@ -50,6 +52,7 @@ interface LeadRow {
   idempotency_key: string | null;
   body_hash: string;
   ping_post: string | null;
+  texts_version: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -70,7 +73,8 @@ export function deliveryId(leadId: string, destination: number): string {
 
 /**
  * Stores a lead and one delivery per destination in one batch; `alongside` are written in the same
- * batch (a consent record, a ping session marked used), so none exists without the others.
+ * batch (a consent record, a ping session marked used), so none exists without the others. The
+ * version of its form's texts goes with it, and those texts into their history if new.
  */
 export async function insertLead(
   db: D1Database,
@@ -86,11 +90,13 @@ export async function insertLead(
   const steps = deliveries.flatMap((after, i) =>
     (input.followUps?.[i] ?? []).map((followUp) => stepRow(lead.id, after, followUp, now)),
   );
+  const form = forms.get(lead.formId);
   await db.batch([
+    ...(form ? [keepTextsStatement(db, form, now)] : []),
     db
       .prepare(
-        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, created_at, updated_at)
-         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, created_at, updated_at)
+         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         lead.id,
@@ -103,6 +109,7 @@ export async function insertLead(
         input.idempotencyKey,
         input.bodyHash,
         lead.pingPost ? JSON.stringify(lead.pingPost) : null,
+        form ? textsVersion(form) : null,
         now,
         now,
       ),
@@ -204,7 +211,9 @@ function toCanonical(row: LeadRow): CanonicalLead {
 
 export async function getLead(db: D1Database, leadId: string) {
   const row = await db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId).first<LeadRow>();
-  return row ? { lead: toCanonical(row), status: row.status, updatedAt: row.updated_at } : null;
+  return row
+    ? { lead: toCanonical(row), status: row.status, updatedAt: row.updated_at, textsVersion: row.texts_version }
+    : null;
 }
 
 export async function getDelivery(db: D1Database, id: string): Promise<DeliveryRow | null> {

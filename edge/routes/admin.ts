@@ -3,7 +3,8 @@
  * attempt, replay of failed deliveries and steps (a delivered one is never sent again), LeadExec's
  * own view of a delivered lead (its request status), cancelling a lead at its dialler destinations,
  * changing a lead's answers (sent on as an update where the provider takes one), actions at a
- * provider that has the lead (steps), and a dry run of a form's destinations.
+ * provider that has the lead (steps), a dry run of a form's destinations, and any version of a
+ * form's texts that a consumer was shown.
  */
 import { Hono } from 'hono';
 import * as z from 'zod';
@@ -27,6 +28,7 @@ import {
 } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { forms } from '../forms/index.ts';
+import { loadTexts } from '../forms/texts-history.ts';
 import { checkSubmission, validationFailed } from '../intake/checks.ts';
 import { loadConsentRecord } from '../ping-post/sessions.ts';
 import { cancelDiallerLead, type DiallerOptions } from '../providers/dialler.ts';
@@ -205,11 +207,12 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     });
   })
   .get('/leads/:leadId', async (c) => {
-    const { lead, status, updatedAt } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const { lead, status, updatedAt, textsVersion } = await loadLead(c.env.DB, c.req.param('leadId'));
     const rows = await listDeliveries(c.env.DB, lead.id);
     return c.json({
       leadId: lead.id,
       formId: lead.formId,
+      textsVersion,
       status,
       createdAt: lead.createdAt,
       updatedAt,
@@ -345,6 +348,11 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     const row = await insertStep(c.env.DB, { leadId: lead.id, after: delivery, kind, payload: parsed.data });
     await enqueueDeliveries(c.env.DELIVERIES, [messageOf(lead.formId, row)]);
     return c.json({ actionId: row.id, status: row.status }, 202);
+  })
+  .get('/forms/:formId/texts/:textsVersion', async (c) => {
+    const texts = await loadTexts(c.env.DB, c.req.param('formId'), c.req.param('textsVersion'));
+    if (!texts) throw new ApiError('not_found', 'No texts of this form have this version');
+    return c.json(texts);
   })
   .post('/forms/:formId/test', jsonBody(), async (c) => {
     const form = forms.get(c.req.param('formId'));

@@ -40,14 +40,20 @@ async function waitForHealth(url: string, child: ChildProcess, output: () => str
   throw new Error(`the demo did not start:\n${output()}`);
 }
 
-export async function startDemo(): Promise<DemoServer> {
+/** Starts the demo in `cwd` (the project by default; a test may start a copy of it). */
+export async function startDemo(cwd?: string): Promise<DemoServer> {
   const [port, sandboxPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
   const state = mkdtempSync(path.join(tmpdir(), 'lead-capture-e2e-'));
   let output = '';
   const child = spawn(
     process.execPath,
     ['demo/start.ts', '--port', String(port), '--inspector-port', String(inspectorPort), '--persist-to', state],
-    { env: { ...process.env, SANDBOX_PORT: String(sandboxPort) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    {
+      cwd,
+      env: { ...process.env, SANDBOX_PORT: String(sandboxPort) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
   );
   child.stdout?.on('data', (chunk) => {
     output += chunk;

@@ -16,7 +16,7 @@ describe('GET /v1/forms/:formId', () => {
       maxLength: 200,
     });
     expect(form.steps.length).toBeGreaterThan(0);
-    expect(form.textsVersion).toMatch(/^[0-9a-f]{8}$/);
+    expect(form.textsVersion).toMatch(/^[0-9a-f]{16}$/);
   });
 
   it('never shows destinations, origins or any secret', async () => {

@@ -1,0 +1,38 @@
+/**
+ * @module The history of a form's texts in D1. The form files change; what a consumer read before
+ * consenting must not, so every version served or consented under is kept, by its `textsVersion`.
+ */
+import { formTexts, textsVersion } from './index.ts';
+import type { FormConfig } from './schema.ts';
+
+/** Keeps this version of the form's texts unless it is already kept (first sight wins). */
+export function keepTextsStatement(db: D1Database, form: FormConfig, at: string): D1PreparedStatement {
+  return db
+    .prepare('INSERT OR IGNORE INTO form_texts (form_id, texts_version, texts, first_shown_at) VALUES (?, ?, ?, ?)')
+    .bind(form.id, textsVersion(form), JSON.stringify(formTexts(form)), at);
+}
+
+/** Versions this isolate already wrote, so serving a form costs one write per version, not per view. */
+const kept = new Set<string>();
+
+/** Keeps the texts of a form being shown; written once per version and isolate, off the answer's path. */
+export async function keepShownTexts(db: D1Database, form: FormConfig): Promise<void> {
+  const key = `${form.id}\n${textsVersion(form)}`;
+  if (kept.has(key)) return;
+  await keepTextsStatement(db, form, new Date().toISOString()).run();
+  kept.add(key);
+}
+
+export async function loadTexts(db: D1Database, formId: string, version: string) {
+  const row = await db
+    .prepare('SELECT texts, first_shown_at FROM form_texts WHERE form_id = ? AND texts_version = ?')
+    .bind(formId, version)
+    .first<{ texts: string; first_shown_at: string }>();
+  if (!row) return null;
+  return {
+    formId,
+    textsVersion: version,
+    firstShownAt: row.first_shown_at,
+    texts: JSON.parse(row.texts) as ReturnType<typeof formTexts>,
+  };
+}
