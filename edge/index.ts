@@ -1,11 +1,13 @@
 /**
- * @module The Worker: HTTP through the Hono app, deliveries through the queue consumers, and every
- * minute (Cron Trigger) the sweep that requeues anything stored but never queued.
+ * @module The Worker: HTTP through the Hono app, deliveries through the queue consumers, every
+ * minute (Cron Trigger) the sweep that requeues anything stored but never queued, and every hour
+ * the purge of personal data past its form's retention.
  */
 import { app } from './app.ts';
 import { handleDeadLetterBatch, handleDeliveryBatch } from './delivery/consumer.ts';
 import type { DeliveryMessage } from './delivery/queue.ts';
 import { sweepStranded } from './delivery/sweep.ts';
+import { PURGE_CRON, purgeExpired } from './privacy/retention.ts';
 
 export { RateLimiter } from './security/rate-limiter.ts';
 
@@ -15,7 +17,7 @@ export default {
     if (batch.queue.endsWith('-dlq')) await handleDeadLetterBatch(batch, env);
     else await handleDeliveryBatch(batch, env);
   },
-  async scheduled(_controller, env, ctx) {
-    ctx.waitUntil(sweepStranded(env));
+  async scheduled(controller, env, ctx) {
+    ctx.waitUntil(controller.cron === PURGE_CRON ? purgeExpired(env.DB, controller.scheduledTime) : sweepStranded(env));
   },
 } satisfies ExportedHandler<Env, DeliveryMessage>;

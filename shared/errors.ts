@@ -21,6 +21,8 @@ export const ERROR_STATUS = {
   /** The lead was not sent to a dialler, so there is nothing to cancel there. */
   no_dialler_destination: 409,
   order_expired: 410,
+  /** The lead's personal data was erased or purged: it can no longer be changed, sent or acted on. */
+  lead_erased: 410,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
@@ -64,6 +66,8 @@ export const apiErrorSchema = z.object({
     code: z.string(),
     message: z.string(),
     issues: z.optional(z.array(apiIssueSchema)),
+    /** How many issues there were, given only when `issues` lists the first of them and not all. */
+    issueCount: z.optional(z.number()),
   }),
 });
 export type ApiErrorBody = z.infer<typeof apiErrorSchema>;

@@ -89,7 +89,8 @@ export async function attemptMessage(
     return { action: { kind: 'dead-letter' } };
   }
   const stored = await getLead(env.DB, message.leadId);
-  if (!stored) return ack;
+  // Its personal data was erased or purged: nothing may be sent (the removal refused it too).
+  if (!stored || stored.purgedAt) return ack;
   let reference: string | null = null;
   if (delivery.kind !== 'lead') {
     const after = delivery.after_id ? await getDelivery(env.DB, delivery.after_id) : null;

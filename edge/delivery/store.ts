@@ -5,6 +5,7 @@
 import type { DeliveryStatus, LeadAccepted, LeadContext, LeadStatus } from '../../shared/lead.ts';
 import { forms, textsVersion } from '../forms/index.ts';
 import { keepTextsStatement } from '../forms/texts-history.ts';
+import { identifierHashes } from '../privacy/personal-data.ts';
 import type { CanonicalLead, DeliveryResult, FollowUp } from '../providers/types.ts';
 
 export interface NewLead {
@@ -53,6 +54,7 @@ interface LeadRow {
   body_hash: string;
   ping_post: string | null;
   texts_version: string | null;
+  purged_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -91,12 +93,13 @@ export async function insertLead(
     (input.followUps?.[i] ?? []).map((followUp) => stepRow(lead.id, after, followUp, now)),
   );
   const form = forms.get(lead.formId);
+  const { emailHash, phoneHash } = identifierHashes(form, lead.fields);
   await db.batch([
     ...(form ? [keepTextsStatement(db, form, now)] : []),
     db
       .prepare(
-        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, created_at, updated_at)
-         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, email_hash, phone_hash, created_at, updated_at)
+         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         lead.id,
@@ -110,6 +113,8 @@ export async function insertLead(
         input.bodyHash,
         lead.pingPost ? JSON.stringify(lead.pingPost) : null,
         form ? textsVersion(form) : null,
+        emailHash,
+        phoneHash,
         now,
         now,
       ),
@@ -212,7 +217,13 @@ function toCanonical(row: LeadRow): CanonicalLead {
 export async function getLead(db: D1Database, leadId: string) {
   const row = await db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId).first<LeadRow>();
   return row
-    ? { lead: toCanonical(row), status: row.status, updatedAt: row.updated_at, textsVersion: row.texts_version }
+    ? {
+        lead: toCanonical(row),
+        status: row.status,
+        updatedAt: row.updated_at,
+        textsVersion: row.texts_version,
+        purgedAt: row.purged_at,
+      }
     : null;
 }
 
@@ -304,16 +315,17 @@ export async function refuseWaitingSteps(db: D1Database, deliveryIdValue: string
 /** Stores a lead's changed answers with what changed and when, in one batch. */
 export async function changeLeadFields(
   db: D1Database,
-  leadId: string,
+  { id: leadId, formId }: Pick<CanonicalLead, 'id' | 'formId'>,
   fields: CanonicalLead['fields'],
   changes: Record<string, { from: string | boolean | null; to: string | boolean | null }>,
 ): Promise<{ id: string; changedAt: string }> {
   const changedAt = new Date().toISOString();
   const id = crypto.randomUUID();
+  const { emailHash, phoneHash } = identifierHashes(forms.get(formId), fields);
   await db.batch([
     db
-      .prepare('UPDATE leads SET fields = ?, updated_at = ? WHERE id = ?')
-      .bind(JSON.stringify(fields), changedAt, leadId),
+      .prepare('UPDATE leads SET fields = ?, email_hash = ?, phone_hash = ?, updated_at = ? WHERE id = ?')
+      .bind(JSON.stringify(fields), emailHash, phoneHash, changedAt, leadId),
     db
       .prepare('INSERT INTO lead_changes (id, lead_id, changed_at, changes) VALUES (?, ?, ?, ?)')
       .bind(id, leadId, changedAt, JSON.stringify(changes)),
@@ -376,7 +388,14 @@ export interface AttemptRecord {
   nextAttemptAt?: string;
 }
 
-/** Records one attempt and its consequence for the delivery and the lead, in one batch. */
+/** SQL true while the lead `?` still has its personal data. */
+const LEAD_UNPURGED = '(SELECT purged_at FROM leads WHERE id = ?) IS NULL';
+
+/**
+ * Records one attempt and its consequence for the delivery and the lead, in one batch. An attempt
+ * that was already under way when the lead's personal data was removed is recorded without the
+ * provider's answer, and unless it delivered, leaves the delivery refused, never to be retried.
+ */
 export async function recordAttempt(db: D1Database, record: AttemptRecord): Promise<void> {
   const { result } = record;
   const now = new Date().toISOString();
@@ -385,7 +404,8 @@ export async function recordAttempt(db: D1Database, record: AttemptRecord): Prom
   await db.batch([
     db
       .prepare(
-        'INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, http_status, outcome, reason, response) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, http_status, outcome, reason, response)
+         SELECT ?, ?, ?, ?, ?, ?, CASE WHEN ${LEAD_UNPURGED} THEN ? END, CASE WHEN ${LEAD_UNPURGED} THEN ? END`,
       )
       .bind(
         record.deliveryId,
@@ -394,14 +414,27 @@ export async function recordAttempt(db: D1Database, record: AttemptRecord): Prom
         record.durationMs,
         result.httpStatus,
         result.outcome,
+        record.leadId,
         reason,
+        record.leadId,
         result.response,
       ),
     db
       .prepare(
-        'UPDATE deliveries SET status = ?, attempts = ?, reference = COALESCE(?, reference), last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?',
+        `UPDATE deliveries SET status = ?, attempts = ?, reference = COALESCE(?, reference), last_error = ?, next_attempt_at = ?, updated_at = ?
+         WHERE id = ? AND (? = 'delivered' OR ${LEAD_UNPURGED})`,
       )
-      .bind(record.status, record.attempt, reference, reason, record.nextAttemptAt ?? null, now, record.deliveryId),
+      .bind(
+        record.status,
+        record.attempt,
+        reference,
+        reason,
+        record.nextAttemptAt ?? null,
+        now,
+        record.deliveryId,
+        record.status,
+        record.leadId,
+      ),
     leadStatusStatement(db, record.leadId),
   ]);
 }

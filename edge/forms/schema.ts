@@ -128,6 +128,9 @@ export function pingDestinationIndex(destinations: readonly { provider: string; 
   );
 }
 
+/** How long a form keeps personal data unless it says (two years), and what leads of a removed form keep. */
+export const DEFAULT_RETENTION_DAYS = 730;
+
 /** An origin (`https://example.com`) or a local pattern with any port (`http://localhost:*`). */
 const originSchema = z
   .string()
@@ -147,6 +150,12 @@ export const formConfigSchema = z
     submitLabel: z.string().optional(),
     successMessage: z.string().optional(),
     destinations: z.array(destinationSchema).min(1),
+    /**
+     * Days a lead's personal data is kept before the hourly purge removes it, leaving an anonymous
+     * row. Default 730 (two years); US forms whose consent is TCPA evidence may want 1,461 or more
+     * (the four-year federal limitation period).
+     */
+    retentionDays: z.number().int().min(1).max(3653).default(DEFAULT_RETENTION_DAYS),
     /** Leads per minute per client IP for this form. Default 60. */
     rateLimitPerMinute: z.number().int().positive().default(60),
     /** Seconds a person needs at least between render and submit; 0 (default) turns it off. */

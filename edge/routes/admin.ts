@@ -30,7 +30,6 @@ import { ApiError } from '../errors.ts';
 import { forms } from '../forms/index.ts';
 import { loadTexts } from '../forms/texts-history.ts';
 import { checkSubmission, validationFailed } from '../intake/checks.ts';
-import { loadConsentRecord } from '../ping-post/sessions.ts';
 import { cancelDiallerLead, type DiallerOptions } from '../providers/dialler.ts';
 import { DryRunStop, dryRunTransport } from '../providers/http.ts';
 import { type LeadExecOptions, requestIdOf, requestStatus } from '../providers/leadexec.ts';
@@ -38,6 +37,8 @@ import { adapterFor } from '../providers/registry.ts';
 import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.ts';
 import { adminAuth } from '../security/admin-auth.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
+import { cancelAtDialler, leadView, loadLead, loadLiveLead } from './admin-lead.ts';
+import { subjectRoutes } from './subjects.ts';
 
 const listQuerySchema = z.strictObject({
   status: z.enum(LEAD_STATUSES).optional(),
@@ -55,12 +56,6 @@ interface LeadListRow {
   status: string;
   created_at: string;
   updated_at: string;
-}
-
-async function loadLead(db: D1Database, leadId: string) {
-  const stored = await getLead(db, leadId);
-  if (!stored) throw new ApiError('lead_not_found', 'No lead has this id');
-  return stored;
 }
 
 const fieldsBodySchema = z.strictObject({ fields: z.record(z.string(), z.unknown()) });
@@ -118,58 +113,9 @@ async function dryRun(env: Env, lead: CanonicalLead, index: number): Promise<Dry
   };
 }
 
-/** One delivery or step as the admin API shows it, with every attempt. */
-async function deliveryView(db: D1Database, d: DeliveryRow) {
-  return {
-    id: d.id,
-    provider: d.provider,
-    destination: d.destination,
-    kind: d.kind,
-    ...(d.kind === 'lead' ? {} : { parameters: JSON.parse(d.payload ?? 'null') as unknown, afterId: d.after_id }),
-    status: d.status,
-    attempts: d.attempts,
-    reference: d.reference,
-    lastError: d.last_error,
-    createdAt: d.created_at,
-    attemptLog: (await listAttempts(db, d.id)).map((a) => ({
-      attempt: a.attempt,
-      at: a.started_at,
-      durationMs: a.duration_ms,
-      httpStatus: a.http_status,
-      outcome: a.outcome,
-      reason: a.reason,
-      response: a.response,
-    })),
-  };
-}
-
-/**
- * Cancels the lead at one dialler destination. Not reaching the dialler is an answer too, so one
- * destination that fails never hides the others.
- */
-async function cancelAtDialler(env: Env, lead: CanonicalLead, destinationIndex: number) {
-  try {
-    const { destination, baseUrl, apiKey } = resolveDestination(env, lead.formId, destinationIndex);
-    const result = await cancelDiallerLead(lead, {
-      // Checked against the dialler schema when the relay started.
-      options: destination.options as DiallerOptions,
-      baseUrl,
-      apiKey,
-      signal: AbortSignal.timeout(deliverySettings(env).timeoutMs),
-    });
-    // The dialler's answer body stays out: the warning is what it means.
-    return result.cancelled
-      ? { cancelled: true, httpStatus: result.httpStatus }
-      : { cancelled: false, warning: result.warning, httpStatus: result.httpStatus };
-  } catch (error) {
-    const warning =
-      error instanceof ConfigurationError ? `configuration: ${error.message}` : 'the dialler could not be reached';
-    return { cancelled: false, warning, httpStatus: null };
-  }
-}
-
 export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariables }>()
   .use('*', adminAuth())
+  .route('/', subjectRoutes)
   .get('/leads', async (c) => {
     const query = listQuerySchema.safeParse(c.req.query());
     if (!query.success) {
@@ -206,29 +152,9 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
       nextCursor: results.length > limit && last ? `${last.created_at}|${last.id}` : null,
     });
   })
-  .get('/leads/:leadId', async (c) => {
-    const { lead, status, updatedAt, textsVersion } = await loadLead(c.env.DB, c.req.param('leadId'));
-    const rows = await listDeliveries(c.env.DB, lead.id);
-    return c.json({
-      leadId: lead.id,
-      formId: lead.formId,
-      textsVersion,
-      status,
-      createdAt: lead.createdAt,
-      updatedAt,
-      fields: lead.fields,
-      consent: lead.consent,
-      context: lead.context,
-      ip: lead.ip,
-      userAgent: lead.userAgent,
-      consentRecord: await loadConsentRecord(c.env.DB, lead.id),
-      deliveries: await Promise.all(rows.filter((d) => d.kind === 'lead').map((d) => deliveryView(c.env.DB, d))),
-      steps: await Promise.all(rows.filter((d) => d.kind !== 'lead').map((d) => deliveryView(c.env.DB, d))),
-      changes: await listLeadChanges(c.env.DB, lead.id),
-    });
-  })
+  .get('/leads/:leadId', async (c) => c.json(await leadView(c.env.DB, await loadLead(c.env.DB, c.req.param('leadId')))))
   .post('/leads/:leadId/replay', async (c) => {
-    const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
     const replayable = [];
     for (const d of await listDeliveries(c.env.DB, lead.id)) {
       if (await markForReplay(c.env.DB, d.id)) replayable.push(d);
@@ -277,7 +203,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     });
   })
   .post('/leads/:leadId/cancel', async (c) => {
-    const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
     const diallerDeliveries = (await listDeliveries(c.env.DB, lead.id)).filter(
       (d) => d.kind === 'lead' && d.provider === 'dialler',
     );
@@ -294,7 +220,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     return c.json({ leadId: lead.id, cancellations });
   })
   .patch('/leads/:leadId', jsonBody(), async (c) => {
-    const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
     const form = forms.get(lead.formId);
     if (!form) throw new ApiError('form_not_found', 'The form of this lead is no longer configured');
     const given = parseBody(fieldsBodySchema, c.get('body')).fields;
@@ -307,7 +233,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
       if (from !== to) changes[name] = { from, to };
     }
     if (Object.keys(changes).length === 0) return c.json({ leadId: lead.id, changeId: null, updates: [] });
-    const { id: changeId } = await changeLeadFields(c.env.DB, lead.id, fields, changes);
+    const { id: changeId } = await changeLeadFields(c.env.DB, lead, fields, changes);
     const changed = Object.fromEntries(Object.keys(changes).map((name) => [name, fields[name] ?? '']));
 
     // Where a provider has the lead and takes updates, the change is sent on as a step, tried now.
@@ -330,7 +256,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     return c.json({ leadId: lead.id, changeId, updates });
   })
   .post('/leads/:leadId/actions', jsonBody(), async (c) => {
-    const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
     const { provider, kind, ...parameters } = parseBody(
       z.looseObject({ provider: z.string().max(32), kind: z.string().max(32) }),
       c.get('body'),

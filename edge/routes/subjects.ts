@@ -1,0 +1,116 @@
+/**
+ * @module A person's data on request (admin): `GET /subjects?email=…|phone=…` exports every lead of
+ * theirs with its deliveries, steps, attempts and consent record; `DELETE /subjects?…` and
+ * `DELETE /leads/:leadId` erase them and leave tombstones. Only the dialler documents a way to
+ * delete a lead (`/lead/cancel`, which needs the mobile, so it runs before erasure when asked with
+ * `cancel=dialler`); the erasure answer names every provider holding the lead and what it offers.
+ */
+import { Hono } from 'hono';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import * as z from 'zod';
+import { toApiIssues } from '../../shared/errors.ts';
+import { listDeliveries } from '../delivery/store.ts';
+import { validationFailed } from '../intake/checks.ts';
+import { eraseLeads, type Subject, subjectLeadIds, tokenFingerprint } from '../privacy/subjects.ts';
+import { cancelAtDialler, leadView, loadLead } from './admin-lead.ts';
+
+const optionsShape = {
+  reason: z.string().trim().min(1).max(200).optional(),
+  cancel: z.literal('dialler').optional(),
+};
+
+const subjectQuerySchema = z
+  .strictObject({
+    email: z.email().max(200).optional(),
+    phone: z.string().max(40).optional(),
+    /** The country a phone without its + code is read in (ISO 3166 alpha-2). */
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
+    ...optionsShape,
+  })
+  .refine((q) => (q.email === undefined) !== (q.phone === undefined), {
+    message: 'give exactly one of email and phone',
+    path: ['email'],
+  });
+
+const leadQuerySchema = z.strictObject(optionsShape);
+
+function parseQuery<Schema extends z.ZodType>(schema: Schema, query: Record<string, string>): z.infer<Schema> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, query, ['query']));
+  return parsed.data;
+}
+
+function subjectOf(query: z.infer<typeof subjectQuerySchema>): Subject {
+  if (query.email !== undefined) return { email: query.email };
+  const number = parsePhoneNumberFromString(query.phone ?? '', query.country as never);
+  if (!number?.isValid()) {
+    throw validationFailed([
+      { path: 'query.phone', rule: 'phone', message: 'Enter a valid phone number, with its + code or a country' },
+    ]);
+  }
+  return { phone: number.number };
+}
+
+/** What each provider that has the lead offers for deleting it, doing the dialler's cancel when asked. */
+async function atProviders(env: Env, stored: Awaited<ReturnType<typeof loadLead>>, cancel: boolean) {
+  const delivered = (await listDeliveries(env.DB, stored.lead.id)).filter(
+    (d) => d.kind === 'lead' && d.status === 'delivered',
+  );
+  return Promise.all(
+    delivered.map(async (d) => {
+      const base = { provider: d.provider, destination: d.destination, reference: d.reference };
+      if (d.provider !== 'dialler') return { ...base, deletion: 'none' as const };
+      if (!cancel) return { ...base, deletion: 'available' as const };
+      const result = await cancelAtDialler(env, stored.lead, d.destination);
+      return result.cancelled
+        ? { ...base, deletion: 'cancelled' as const }
+        : { ...base, deletion: 'not_cancelled' as const, warning: result.warning };
+    }),
+  );
+}
+
+async function erase(
+  env: Env,
+  leadId: string,
+  options: z.infer<typeof leadQuerySchema>,
+  by: { token: string; matchedBy: string | null },
+) {
+  const stored = await loadLead(env.DB, leadId);
+  if (stored.purgedAt) return { leadId, erased: true, providers: [] };
+  const providers = await atProviders(env, stored, options.cancel === 'dialler');
+  await eraseLeads(env.DB, [leadId], {
+    reason: options.reason ?? 'erasure requested',
+    requestedBy: tokenFingerprint(by.token),
+    matchedBy: by.matchedBy,
+  });
+  return { leadId, erased: true, providers };
+}
+
+/** The admin token the request was let in with (adminAuth checked it). */
+function tokenOf(header: string | undefined): string {
+  return header?.replace(/^Bearer /, '') ?? '';
+}
+
+export const subjectRoutes = new Hono<{ Bindings: Env }>()
+  .get('/subjects', async (c) => {
+    const ids = await subjectLeadIds(c.env.DB, subjectOf(parseQuery(subjectQuerySchema, c.req.query())));
+    const leads = await Promise.all(ids.map(async (id) => leadView(c.env.DB, await loadLead(c.env.DB, id))));
+    return c.json({ leads });
+  })
+  .delete('/subjects', async (c) => {
+    const query = parseQuery(subjectQuerySchema, c.req.query());
+    const subject = subjectOf(query);
+    const by = { token: tokenOf(c.req.header('authorization')), matchedBy: 'email' in subject ? 'email' : 'phone' };
+    const leads = [];
+    // One at a time: each may call the dialler, and the subject rarely has many leads.
+    for (const id of await subjectLeadIds(c.env.DB, subject)) leads.push(await erase(c.env, id, query, by));
+    return c.json({ erased: leads.length, leads });
+  })
+  .delete('/leads/:leadId', async (c) => {
+    const options = parseQuery(leadQuerySchema, c.req.query());
+    const by = { token: tokenOf(c.req.header('authorization')), matchedBy: null };
+    return c.json(await erase(c.env, c.req.param('leadId'), options, by));
+  });
