@@ -90,6 +90,7 @@ console.log(`[lead-capture] provider sandbox on ${sandboxUrl}`);
 const taken = givenVars(userArgs);
 const vars = [
   ...Object.entries(BASE_URL_VARS).map(([name, path]) => [name, `${sandboxUrl}/${path}`] as const),
+  ['ALERT_WEBHOOK_URL', `${sandboxUrl}/_sandbox/alerts`] as const,
   ...Object.entries(SANDBOX_VARS),
 ]
   .filter(([name]) => !taken.has(name))

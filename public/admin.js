@@ -1,34 +1,9 @@
 // The admin page: lists leads through the admin API, shows each delivery, step and attempt, replays
 // failed ones, changes a lead's answers, runs actions at a provider that has the lead, and dry-runs
 // a form. The token stays in this tab's sessionStorage; nothing is rendered as HTML from the API.
-const $ = (id) => document.getElementById(id);
-const tokenInput = $('token');
-tokenInput.value = sessionStorage.getItem('lead-capture-admin-token') ?? '';
+import { $, api, element, send, tokenInput } from './admin-api.js';
+
 let cursor = null;
-
-async function api(path, init = {}) {
-  const response = await fetch(`/v1/admin${path}`, {
-    ...init,
-    headers: { authorization: `Bearer ${tokenInput.value}`, ...init.headers },
-  });
-  const body = await response.json();
-  if (!response.ok) {
-    const issues = (body.error?.issues ?? []).map((i) => `${i.path}: ${i.message}`).join('; ');
-    throw new Error(`${body.error?.code}: ${body.error?.message}${issues ? ` (${issues})` : ''}`);
-  }
-  return body;
-}
-
-function send(path, method, body) {
-  return api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
-
-function element(tag, text, attributes = {}) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  return node;
-}
 
 /** A labelled input inside `parent`; its id is unique on the page. */
 function labelled(parent, id, label, value = '') {

@@ -2,17 +2,24 @@
  * @module The rules of a lead's answers, built from a form's field definitions. `checkField` is the
  * one place they are written: the widget runs it as the consumer types, and the relay runs it inside
  * the zod schema it checks a whole lead with (`buildFieldsSchema`), so the two cannot disagree.
- * Phones are the one rule the relay takes further: `checkField` reads a number leniently (its
- * country's calling code, trunk prefix and general shape), then the relay's schema asks
- * libphonenumber-js whether that number exists, which the widget has no room for. So the widget may
- * let an impossible number through to the relay's refusal, but never refuses a number it takes.
+ * Two rules the relay takes further, which the widget has no room for: `checkField` reads a number
+ * leniently (its country's calling code, trunk prefix and general shape), then the relay's schema
+ * asks libphonenumber-js whether that number exists; and the relay refuses invisible characters
+ * inside visible text (`INVISIBLE`), where the widget refuses only the few in `SINGLE_LINE`. So the
+ * widget may let an answer through to the relay's refusal, but never refuses one the relay takes.
  * `checkField` borrows only zod's email pattern, not its parser: zod/mini's parser alone would be a
  * quarter of the widget's size budget, for rules that fit in this file.
  */
-import * as z from 'zod/mini';
 import type { FieldIssue } from './errors.ts';
 import type { FieldDefinition } from './form.ts';
 import { BUILT_IN_PLANS, type PhonePlan, toE164 } from './phone.ts';
+
+/**
+ * zod's own email pattern (`z.regexes.email`, which the relay's schemas use), written out so the
+ * widget ships no zod; test/shared/fields.test.ts holds the two equal.
+ */
+export const EMAIL =
+  /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
 
 /** Default max length of a free-text field: the longest most providers accept. */
 const DEFAULT_MAX_LENGTH = 200;
@@ -34,9 +41,16 @@ const POSTCODE = /^[A-Z0-9 ]*$/;
 /** An answer as the relay stores it (trimmed, NFC, phones in E.164; undefined when blank), or its issue. */
 export type FieldCheck = { ok: true; value: string | boolean | undefined } | { ok: false; issue: FieldIssue };
 
-/** A blank answer is no answer: "", whitespace and an unticked box count as missing. */
+/**
+ * Text that shows nothing: white space, what Unicode says to draw as nothing
+ * (Default_Ignorable_Code_Point: zero-width and direction marks, the soft hyphen, Hangul fillers,
+ * tag characters, variation selectors…) and the blank braille cell.
+ */
+const BLANK = /^[\s\p{DI}\u2800]*$/u;
+
+/** A blank answer is no answer: "", text that shows nothing and an unticked box count as missing. */
 function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || value === false || (typeof value === 'string' && !value.trim());
+  return value === undefined || value === null || value === false || (typeof value === 'string' && BLANK.test(value));
 }
 
 function maxLengthOf(field: FieldDefinition): number {
@@ -44,9 +58,13 @@ function maxLengthOf(field: FieldDefinition): number {
   return field.type === 'postcode' ? Math.min(max, POSTCODE_MAX_LENGTH) : max;
 }
 
-/** The text as it is kept: trimmed and NFC for people's words, upper case for postcodes, as typed otherwise. */
+/**
+ * The text as it is kept: trimmed and NFC for people's words, upper case for postcodes, as typed
+ * otherwise. Only ASCII letters are raised: toUpperCase would turn "ß" into "SS" (and "ı" into "I"),
+ * making a postcode the format check then passes out of one it must refuse.
+ */
 function normalise(field: FieldDefinition, text: string): string {
-  if (field.type === 'postcode') return text.trim().toUpperCase();
+  if (field.type === 'postcode') return text.trim().replace(/[a-z]/g, (c) => c.toUpperCase());
   if (field.type === 'tel' || field.type === 'select') return text;
   return text.trim().normalize('NFC');
 }
@@ -64,7 +82,7 @@ function plansOf(field: FieldDefinition): PhonePlan[] {
 function formatIssue(field: FieldDefinition, text: string): FieldIssue | undefined {
   switch (field.type) {
     case 'email':
-      return z.regexes.email.test(text) ? undefined : { rule: 'email' };
+      return EMAIL.test(text) ? undefined : { rule: 'email' };
     case 'tel':
       return toE164(text, plansOf(field), field.country) ? undefined : { rule: 'phone' };
     case 'postcode':
@@ -88,54 +106,4 @@ export function checkField(field: FieldDefinition, value: unknown): FieldCheck {
   const issue = formatIssue(field, text);
   if (issue) return { ok: false, issue };
   return { ok: true, value: field.type === 'tel' ? toE164(text, plansOf(field), field.country) : text };
-}
-
-/**
- * The relay's exact check of a number `checkField` read: the number in E.164 as libphonenumber-js
- * writes it, or undefined when no such number exists.
- */
-export type ExactPhoneCheck = (e164: string) => string | undefined;
-
-let exactPhone: ExactPhoneCheck | undefined;
-
-/**
- * Sets the exact phone check that `buildFieldsSchema` runs after `checkField`. The relay sets it as
- * it loads its forms (edge/forms/schema.ts), keeping libphonenumber-js out of the widget.
- */
-export function setExactPhoneCheck(check: ExactPhoneCheck | undefined): void {
-  exactPhone = check;
-}
-
-/** `checkField`, then for a phone the exact check, when one is set. */
-function checkAnswer(field: FieldDefinition, value: unknown): FieldCheck {
-  const result = checkField(field, value);
-  if (!result.ok || field.type !== 'tel' || typeof result.value !== 'string' || !exactPhone) return result;
-  const exact = exactPhone(result.value);
-  return exact ? { ok: true, value: exact } : { ok: false, issue: { rule: 'phone' } };
-}
-
-/**
- * The zod schema of a lead's `fields` for these field definitions: every field checked by
- * `checkField` (and a phone by the exact check too), unknown fields refused, blanks dropped from
- * the result.
- */
-export function buildFieldsSchema(fields: readonly FieldDefinition[]) {
-  return z.pipe(
-    z.record(z.string(), z.unknown()),
-    z.transform((answers, ctx) => {
-      const out: Record<string, string | boolean> = {};
-      for (const field of fields) {
-        const given = answers[field.name];
-        const result = checkAnswer(field, given);
-        if (!result.ok) ctx.issues.push({ code: 'custom', path: [field.name], input: given, params: result.issue });
-        else if (result.value !== undefined) out[field.name] = result.value;
-      }
-      for (const name of Object.keys(answers)) {
-        if (!fields.some((f) => f.name === name)) {
-          ctx.issues.push({ code: 'custom', path: [name], input: answers[name], params: { rule: 'unknown_field' } });
-        }
-      }
-      return out;
-    }),
-  );
 }

@@ -2,7 +2,7 @@
  * @module Phone numbers read into E.164, the form every provider adapter starts from. This is the
  * lenient check, small on purpose: the widget runs it as the consumer types, from what the relay
  * tells it about each country a field takes (a `PhonePlan`, worked out by libphonenumber-js). The
- * relay then runs the library's exact check on the number read here (see `buildFieldsSchema`), so
+ * relay then runs the library's exact check on the number read here (see `buildFieldsSchema` in fields-schema.ts), so
  * the widget never refuses a number the relay takes.
  */
 

@@ -50,6 +50,12 @@ export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS, options
       '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Buyer (sandbox)</title></head><body><main><h1>Sunrise Solar Co</h1><p>You reached the buyer’s page: in production, LeadExec’s buyer shows its quote here.</p></main></body></html>',
     ),
   );
+  // A stand-in for the operator's Slack-compatible webhook: the relay's alerts land here.
+  app.post('/_sandbox/alerts', async (c) => {
+    state.alerts.push(await c.req.json());
+    return c.text('ok');
+  });
+  app.get('/_sandbox/alerts', (c) => c.json(state.alerts));
   app.post('/_sandbox/chaos', async (c) => {
     state.setChaos((await c.req.json()) as Chaos);
     return c.json({ ok: true });

@@ -63,6 +63,8 @@ export interface FaultPlan {
 
 export class SandboxState {
   readonly received: ReceivedRequest[] = [];
+  /** What the relay posted to its alert webhook (`ALERT_WEBHOOK_URL` pointing at the sandbox). */
+  readonly alerts: unknown[] = [];
   private readonly faults = new Map<string, FaultPlan[]>();
   private chaos: { rate: number; random: () => number } | undefined;
 
@@ -99,6 +101,7 @@ export class SandboxState {
 
   reset(): void {
     this.received.length = 0;
+    this.alerts.length = 0;
     this.faults.clear();
     this.chaos = undefined;
   }

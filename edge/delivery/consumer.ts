@@ -5,6 +5,7 @@
  * redelivers its message. A step runs only once the delivery it follows is delivered; that
  * delivery's success sends the steps that were waiting for it.
  */
+import { sendAlert } from '../analytics/alerts.ts';
 import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
 import { ConfigurationError, resolveDestination } from './destination.ts';
 import { type DeliveryMessage, enqueueDeliveries } from './queue.ts';
@@ -211,6 +212,13 @@ export async function handleDeadLetterBatch(batch: MessageBatch<DeliveryMessage>
     if (delivery && !freshReplay && delivery.status !== 'delivered' && delivery.status !== 'rejected') {
       await setDeliveryStatus(env.DB, delivery.id, 'failed', delivery.last_error ?? 'dead-lettered');
       await refreshLeadStatus(env.DB, delivery.lead_id);
+      // The lead's id, never its answers or the provider's words, which may echo them.
+      const what = delivery.kind === 'lead' ? 'a lead' : `a ${delivery.kind} step`;
+      await sendAlert(env, {
+        provider: delivery.provider,
+        kind: 'dead_letter',
+        text: `${what} to ${delivery.provider} reached the dead-letter queue after ${delivery.attempts} attempts (lead ${delivery.lead_id})`,
+      });
     }
     message.ack();
   }

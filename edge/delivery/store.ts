@@ -98,8 +98,8 @@ export async function insertLead(
     ...(form ? [keepTextsStatement(db, form, now)] : []),
     db
       .prepare(
-        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, email_hash, phone_hash, created_at, updated_at)
-         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, email_hash, phone_hash, origin, created_at, updated_at)
+         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         lead.id,
@@ -115,6 +115,7 @@ export async function insertLead(
         form ? textsVersion(form) : null,
         emailHash,
         phoneHash,
+        originOf(lead.context.pageUrl),
         now,
         now,
       ),
@@ -129,6 +130,17 @@ export async function insertLead(
     ...alongside,
   ]);
   return deliveries;
+}
+
+/** The partner site of a page (its origin), for the numbers by origin; null when it is not a web page. */
+function originOf(pageUrl: string | undefined): string | null {
+  if (!pageUrl) return null;
+  try {
+    const url = new URL(pageUrl);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A delivery or step as it is first stored: pending, untried. */

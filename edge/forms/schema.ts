@@ -12,7 +12,7 @@ import {
   parsePhoneNumberFromString,
 } from 'libphonenumber-js/max';
 import * as z from 'zod';
-import { setExactPhoneCheck } from '../../shared/fields.ts';
+import { setExactPhoneCheck } from '../../shared/fields-schema.ts';
 import {
   consentDefinitionSchema,
   type FieldDefinition,
@@ -25,7 +25,7 @@ import { adapters } from '../providers/registry.ts';
 
 /*
  * Phones: libphonenumber-js with its `max` metadata is the relay's exact check of a number (see
- * shared/fields.ts). `max`, because it alone checks a number's digits against the ranges in use in
+ * shared/fields-schema.ts). `max`, because it alone checks a number's digits against the ranges in use in
  * every country (`min` checks little more than the length for many, and `mobile` refuses
  * landlines, which forms take). It adds about 52 KB gzipped to the worker (`min` 32, `mobile` 36),
  * far inside its limit; a check takes some 30 µs.

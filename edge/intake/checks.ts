@@ -3,8 +3,9 @@
  * form's schema, its consents, the client's rate limit, the form's bot defences. The client's
  * address is Cloudflare's `CF-Connecting-IP`, never a header the client could set.
  */
+import type { MiddlewareHandler } from 'hono';
 import { type ApiIssue, toApiIssues } from '../../shared/errors.ts';
-import { buildFieldsSchema } from '../../shared/fields.ts';
+import { buildFieldsSchema } from '../../shared/fields-schema.ts';
 import { ApiError } from '../errors.ts';
 import type { FormConfig } from '../forms/schema.ts';
 import { checkRateLimit } from '../security/rate-limiter.ts';
@@ -59,15 +60,29 @@ export function checkSubmission(
   return { fields: fields.data, consent };
 }
 
-/** Counts this request against the form's per-address limit; 429 with Retry-After past it. */
-export async function enforceRateLimit(env: Env, form: FormConfig, ip: string | null): Promise<void> {
-  const limit = await checkRateLimit(env, form.id, ip ?? 'unknown', form.rateLimitPerMinute);
-  if (!limit.allowed) {
-    throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly', {
-      headers: { 'Retry-After': String(limit.retryAfterSeconds) },
-    });
-  }
-}
+/**
+ * The form's per-client limit, as middleware between the form's guard and the body: every request
+ * counts, whatever is wrong with its body (a scanner is cut off as fast as a flood), and one past the
+ * limit gets 429 with Retry-After before its body is read at all. A `bucket` counts a kind of request
+ * on its own (funnel events, several per lead, must not spend the leads' budget), `times` the form's
+ * limit over.
+ */
+export const rateLimit =
+  (
+    budget: { bucket?: string; times?: number } = {},
+  ): MiddlewareHandler<{ Bindings: Env; Variables: { form: FormConfig } }> =>
+  async (c, next) => {
+    const form = c.get('form');
+    const bucket = budget.bucket ? `${form.id}:${budget.bucket}` : form.id;
+    const perMinute = form.rateLimitPerMinute * (budget.times ?? 1);
+    const limit = await checkRateLimit(c.env, bucket, clientIp(c.req.raw) ?? 'unknown', perMinute);
+    if (!limit.allowed) {
+      throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly', {
+        headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+      });
+    }
+    await next();
+  };
 
 export interface BotEvidence {
   /** When the widget rendered the form (ms since epoch), if the client said. */

@@ -68,11 +68,11 @@ export function phoneHash(e164: string): string {
 
 /** The identifier hashes of a lead's answers: its form's first email and first phone field. */
 export function identifierHashes(form: FormConfig | undefined, fields: Record<string, unknown>) {
-  const valueOf = (type: string) => {
+  const answerOf = (type: string) => {
     const field = form?.fields.find((f) => f.type === type && typeof fields[f.name] === 'string');
     return field ? (fields[field.name] as string) : undefined;
   };
-  const email = valueOf('email');
-  const phone = valueOf('tel');
+  const email = answerOf('email');
+  const phone = answerOf('tel');
   return { emailHash: email ? emailHash(email) : null, phoneHash: phone ? phoneHash(phone) : null };
 }

@@ -10,6 +10,7 @@ import { Hono } from 'hono';
 import * as z from 'zod';
 import { toApiIssues } from '../../shared/errors.ts';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
+import { stats, statsQuerySchema } from '../analytics/stats.ts';
 import { attemptNow } from '../delivery/consumer.ts';
 import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
 import { type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
@@ -18,11 +19,9 @@ import {
   changeLeadFields,
   type DeliveryRow,
   getDelivery,
-  getLead,
   insertStep,
   listAttempts,
   listDeliveries,
-  listLeadChanges,
   markForReplay,
   refreshLeadStatus,
 } from '../delivery/store.ts';
@@ -30,7 +29,6 @@ import { ApiError } from '../errors.ts';
 import { forms } from '../forms/index.ts';
 import { loadTexts } from '../forms/texts-history.ts';
 import { checkSubmission, validationFailed } from '../intake/checks.ts';
-import { cancelDiallerLead, type DiallerOptions } from '../providers/dialler.ts';
 import { DryRunStop, dryRunTransport } from '../providers/http.ts';
 import { type LeadExecOptions, requestIdOf, requestStatus } from '../providers/leadexec.ts';
 import { adapterFor } from '../providers/registry.ts';
@@ -274,6 +272,11 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     const row = await insertStep(c.env.DB, { leadId: lead.id, after: delivery, kind, payload: parsed.data });
     await enqueueDeliveries(c.env.DELIVERIES, [messageOf(lead.formId, row)]);
     return c.json({ actionId: row.id, status: row.status }, 202);
+  })
+  .get('/stats', async (c) => {
+    const query = statsQuerySchema.safeParse(c.req.query());
+    if (!query.success) throw validationFailed(toApiIssues(query.error.issues, c.req.query(), ['query']));
+    return c.json(await stats(c.env.DB, query.data));
   })
   .get('/forms/:formId/texts/:textsVersion', async (c) => {
     const texts = await loadTexts(c.env.DB, c.req.param('formId'), c.req.param('textsVersion'));

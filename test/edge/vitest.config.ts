@@ -33,6 +33,7 @@ export default defineConfig(async () => {
             CAP_BASE_URL: `${SANDBOX}/cap`,
             GETLEAD_BASE_URL: `${SANDBOX}/getlead`,
             LEADEXEC_BASE_URL: `${SANDBOX}/leadexec`,
+            ALERT_WEBHOOK_URL: `${SANDBOX}/_sandbox/alerts`,
             DELIVERY_MAX_ATTEMPTS: '3',
             DELIVERY_BACKOFF_SECONDS: '1',
             DELIVERY_TIMEOUT_MS: '500',

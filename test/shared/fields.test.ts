@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
 import { toApiIssues } from '../../shared/errors.ts';
-import { buildFieldsSchema, checkField } from '../../shared/fields.ts';
+import { checkField, EMAIL } from '../../shared/fields.ts';
+import { buildFieldsSchema } from '../../shared/fields-schema.ts';
 import type { FieldDefinition } from '../../shared/form.ts';
 
 const fields: FieldDefinition[] = [
@@ -58,6 +60,69 @@ describe('the fields schema', () => {
       expect.objectContaining({ path: 'fields.name', rule: 'type' }),
     ]);
   });
+
+  // Each of these shows nothing: Hangul fillers, the blank braille cell, invisible ASCII in tag
+  // characters, direction marks, the function application, Mongolian vowel separator, combining
+  // grapheme joiner, soft hyphen, a variation selector, the zero-width joiner.
+  const blanks = [
+    '\u3164',
+    '\u2800',
+    '\u115f',
+    '\uffa0',
+    '\u{e0041}\u{e0064}\u{e0061}',
+    '\u200e',
+    '\u200f',
+    '\u061c',
+    '\u2061',
+    '\u180e',
+    '\u034f',
+    '\u00ad',
+    '\ufe0f',
+    '\u200d',
+    ' \u3164\u2800 \u200e ',
+  ];
+
+  it.for(blanks)('reads %j, which shows nothing, as a required answer not given', (blank) => {
+    expect(issuesOf({ name: blank, agree: true })).toEqual([
+      { path: 'fields.name', rule: 'required', message: 'This field is required' },
+    ]);
+    expect(schema.parse({ name: 'Ada', email: blank, agree: true })).toEqual({ name: 'Ada', agree: true });
+  });
+
+  it.for([
+    ['a direction mark', 'Ada\u200f'],
+    ['a soft hyphen', 'Lo\u00advelace'],
+    ['a Hangul filler', 'Ada\u3164'],
+    ['invisible ASCII in tag characters', 'Ada\u{e0049}\u{e0047}'],
+    ['a Mongolian vowel separator', 'Ada\u180e'],
+    ['a combining grapheme joiner', 'A\u034fda'],
+    ['two variation selectors in a row (hidden data)', 'A\ufe0f\ufe0e'],
+    ['a variation selector with nothing before it', '\ufe0fAda'],
+  ])('refuses %s inside visible text, which only the relay checks', ([, text = '']) => {
+    expect(issuesOf({ name: text, agree: true })).toEqual([
+      expect.objectContaining({ path: 'fields.name', rule: 'format' }),
+    ]);
+  });
+
+  it.for([
+    ['a joiner in an emoji', '👩\u200d💻'],
+    ['a non-joiner in Persian', 'می\u200cخواهم'],
+    ['a variation selector after a heart', 'I \u2764\ufe0f it'],
+    ['an ideographic variation selector after a kanji', '葛\u{e0100}西'],
+    ['the flag of Scotland', 'Go \u{1f3f4}\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}'],
+    ['a braille blank between braille cells', '\u2801\u2800\u2803'],
+  ])('keeps %s', ([, text = '']) => {
+    const long = buildFieldsSchema([{ name: 'note', type: 'textarea', label: 'Note', required: true }]);
+    expect(long.parse({ note: text })).toEqual({ note: text });
+  });
+
+  it('checks a postcode before raising it: "ß" is not "SS", nor "ı" an "I"', () => {
+    const postcode = buildFieldsSchema([{ name: 'pc', type: 'postcode', label: 'Postcode', required: true }]);
+    expect(postcode.parse({ pc: ' sw1a 1aa ' })).toEqual({ pc: 'SW1A 1AA' });
+    for (const pc of ['ßw1a 1aa', 'sw1a 1ıa', 'ﬀ1 1aa']) {
+      expect(postcode.safeParse({ pc }).success, pc).toBe(false);
+    }
+  });
 });
 
 describe('checkField, the check the widget runs as the consumer types', () => {
@@ -96,7 +161,19 @@ describe('checkField, the check the widget runs as the consumer types', () => {
   });
 
   it('gives the relay the same value or the same rule for every answer', () => {
-    const answers = ['', ' Ada ', 'x'.repeat(11), 'a\nb', 'ada@example.com', '07840 258823', '123', 's', 42, true];
+    const answers = [
+      '',
+      ' Ada ',
+      '\u3164\u2800',
+      'x'.repeat(11),
+      'a\nb',
+      'ada@example.com',
+      '07840 258823',
+      '123',
+      's',
+      42,
+      true,
+    ];
     for (const field of fields) {
       const relay = buildFieldsSchema([field]);
       for (const answer of answers) {
@@ -109,5 +186,12 @@ describe('checkField, the check the widget runs as the consumer types', () => {
           ]);
       }
     }
+  });
+});
+
+describe('the email rule', () => {
+  it('is zod’s own email pattern, written out so the widget ships no zod', () => {
+    expect(EMAIL.source).toBe(z.regexes.email.source);
+    expect(EMAIL.flags).toBe(z.regexes.email.flags);
   });
 });

@@ -9,7 +9,8 @@ import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 // Loading the relay's form schema sets the exact phone check, as the relay does at start-up.
 import { phonePlan } from '../../edge/forms/schema.ts';
-import { buildFieldsSchema, checkField } from '../../shared/fields.ts';
+import { checkField } from '../../shared/fields.ts';
+import { buildFieldsSchema } from '../../shared/fields-schema.ts';
 import type { FieldDefinition } from '../../shared/form.ts';
 
 /** A tel field taking these countries, reading numbers without a + code as `country`'s. */

@@ -196,7 +196,7 @@ describe('cap: phones', () => {
   it('takes UK numbers only ("+44 or 0"), so a form whose phone takes others is refused at start-up', () => {
     expect(cap.phoneCountries).toEqual(['GB']);
     expect(() => parseForms([form])).toThrow(
-      /form "cap-abroad": destinations\.0: cap takes phone numbers of GB \(\+44\) only, and field "phone" takes IE \(\+353\)/,
+      /cap-abroad\.json: destinations\.0: cap takes phone numbers of GB \(\+44\) only, and field "phone" takes IE \(\+353\)/,
     );
     const ukOnly = { ...form, fields: form.fields.map((f) => (f.name === 'phone' ? { ...f, countries: ['GB'] } : f)) };
     expect(parseForms([ukOnly])).toHaveLength(1);
