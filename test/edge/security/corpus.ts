@@ -1,9 +1,10 @@
 /**
  * The hostile-traffic corpus: requests a bot, a scanner or a curious attacker would send to every
  * public route, each with the one answer the relay must give. Every case is refused (or, for the
- * health check, the definitions and the honeypot, answered without storing or sending anything),
- * so none may reach a provider; injection strings that are legitimate answers are accepted and
- * delivered, and are checked apart in corpus.test.ts.
+ * health check, the definitions, the honeypot and a retry of a stored lead, answered without
+ * storing or sending anything), so none may reach a provider, but for the cases where the hostile
+ * input is a provider's answer (`providerAnswer`); injection strings that are legitimate answers are
+ * accepted and delivered, and are checked apart in corpus.test.ts.
  *
  * Ping sessions are seeded straight into D1 (see `seedSessions`): a real one would need a ping, and
  * a ping reaches LeadExec. The seeded sessions' answers hash matches nothing a case sends, so even
@@ -11,6 +12,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
+import { canonicalHash } from '../../../edge/security/canonical-hash.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { PAGE_ORIGIN, validTakePaymentsLead } from '../helpers.ts';
 
@@ -20,6 +22,7 @@ export const ROUTES = [
   'POST /v1/forms/:formId/leads',
   'POST /v1/forms/:formId/ping',
   'POST /v1/forms/:formId/sessions/:sessionId/post',
+  'POST /v1/forms/:formId/events',
   'GET /v1/admin/leads',
   'GET /v1/admin/leads/:leadId',
   'POST /v1/admin/leads/:leadId/replay',
@@ -40,9 +43,17 @@ export interface HostileCase {
   body?: string | Uint8Array | (() => ReadableStream<Uint8Array>);
   /** As many requests as this are sent first from the same address, to spend its rate limit. */
   warmUp?: number;
+  /** The address of the i-th request (the warm-ups first), for a case that spreads them over several. */
+  addressOf?: (i: number) => string;
+  /** What a provider answers this case's request with: it reaches that provider, and only that one. */
+  providerAnswer?: { provider: string; body: string };
   status: number;
   /** The error code, or null where the answer is not an error. */
   code: ErrorCode | null;
+  /** What the answer's JSON must also hold, where status and code alone would not show the fix. */
+  answer?: object;
+  /** The most bytes the answer may have. */
+  maxAnswerBytes?: number;
 }
 
 type Expect = [status: number, code: ErrorCode | null];
@@ -74,6 +85,11 @@ function presentedOffer(offerId: string, companyName: string) {
   };
 }
 
+/** A demo-takepayments lead stored under this Idempotency-Key, with the relay's hash of `validTakePaymentsLead`. */
+const IDEMPOTENCY_KEY = 'corpus-retry-1';
+const KEYED_LEAD = 'c0ffee00-0000-4000-8000-0000000000bb';
+
+/** The sessions above, and the leads the used session and the Idempotency-Key cases need. */
 export async function seedSessions(): Promise<void> {
   const offers = JSON.stringify([
     presentedOffer(SESSION_OFFERS[0], 'Sunrise Solar Co'),
@@ -97,6 +113,16 @@ export async function seedSessions(): Promise<void> {
       `INSERT OR IGNORE INTO consent_records (lead_id, session_id, order_id, form_id, texts_version, consented_at, offers)
        VALUES (?, ?, 'order-seeded', 'demo-leadexec', '00000000', ?, '[]')`,
     ).bind(USED_SESSION_LEAD, SESSIONS.used, new Date(now).toISOString()),
+    env.DB.prepare(
+      `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, idempotency_key, body_hash, created_at, updated_at)
+       VALUES (?, 'demo-takepayments', 'accepted', '{}', '{}', '{}', ?, ?, ?, ?)`,
+    ).bind(
+      KEYED_LEAD,
+      IDEMPOTENCY_KEY,
+      await canonicalHash(validTakePaymentsLead),
+      new Date(now).toISOString(),
+      new Date(now).toISOString(),
+    ),
   ]);
 }
 
@@ -149,32 +175,40 @@ function nested(depth: number): unknown {
 
 const cases: HostileCase[] = [];
 
+type CaseOptions = Partial<Pick<HostileCase, 'warmUp' | 'addressOf' | 'providerAnswer' | 'answer' | 'maxAnswerBytes'>>;
+
 function add(
   route: Route,
   name: string,
-  request: Pick<HostileCase, 'method' | 'path'> & Partial<Pick<HostileCase, 'headers' | 'body' | 'warmUp'>>,
+  request: Pick<HostileCase, 'method' | 'path'> & Partial<Pick<HostileCase, 'headers' | 'body'>> & CaseOptions,
   [status, code]: Expect,
 ): void {
   cases.push({ route, name, headers: {}, ...request, status, code });
 }
 
-interface PostOptions {
+interface PostOptions extends CaseOptions {
   headers?: Record<string, string>;
   /** Sent as it is; anything else is sent as JSON. */
   raw?: string | Uint8Array | (() => ReadableStream<Uint8Array>);
-  warmUp?: number;
 }
 
-function jsonPost(route: Route, path: string, name: string, body: unknown, expect: Expect, options: PostOptions = {}) {
+function jsonPost(
+  route: Route,
+  path: string,
+  name: string,
+  body: unknown,
+  expect: Expect,
+  { headers, raw, ...options }: PostOptions = {},
+) {
   add(
     route,
     name,
     {
       method: 'POST',
       path,
-      headers: { 'content-type': JSON_TYPE, origin: PAGE_ORIGIN, ...options.headers },
-      body: options.raw ?? JSON.stringify(body),
-      ...(options.warmUp ? { warmUp: options.warmUp } : {}),
+      headers: { 'content-type': JSON_TYPE, origin: PAGE_ORIGIN, ...headers },
+      body: raw ?? JSON.stringify(body),
+      ...options,
     },
     expect,
   );
@@ -226,6 +260,7 @@ const bad = (code: ErrorCode): Expect => {
     lead_not_found: 404,
     session_not_found: 404,
     not_found: 404,
+    idempotency_conflict: 409,
     session_used: 409,
     order_expired: 410,
     payload_too_large: 413,
@@ -883,6 +918,52 @@ sessionPost('the 61st invalid post from one address in a minute', { offerIds: []
 });
 
 // ---------------------------------------------------------------------------------------------
+// POST /v1/forms/:formId/events: beacons carry counts, never a person; the same guards as leads.
+
+const NO_CONTENT: Expect = [204, null];
+const view = { events: [{ type: 'view', at: 1_764_000_000_000 }] };
+const event = (name: string, body: unknown, expect: Expect, options?: PostOptions) =>
+  jsonPost('POST /v1/forms/:formId/events', '/v1/forms/demo-takepayments/events', name, body, expect, options);
+
+event('a view sent as a beacon (text/plain)', view, NO_CONTENT, {
+  headers: { 'content-type': 'text/plain;charset=UTF-8' },
+});
+event('a view sent as JSON', view, NO_CONTENT);
+event('a form post of the events', view, bad('unsupported_media_type'), {
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+});
+event('events from a foreign page', view, bad('origin_not_allowed'), { headers: { origin: FOREIGN } });
+event('events with no Origin', view, bad('origin_not_allowed'), { headers: { origin: '' } });
+event('a beacon that is not JSON', undefined, bad('invalid_json'), {
+  raw: '{"events":[',
+  headers: { 'content-type': 'text/plain' },
+});
+event('a 5 KB beacon', undefined, bad('payload_too_large'), { raw: `{"pad":"${'x'.repeat(5 * 1024)}"}` });
+event(
+  '21 events in one beacon',
+  { events: Array.from({ length: 21 }, () => view.events[0]) },
+  bad('validation_failed'),
+);
+event(
+  'an event carrying an email address',
+  { events: [{ ...view.events[0], email: 'ada@example.com' }] },
+  bad('validation_failed'),
+  {
+    answer: { error: { issues: [{ path: 'events.0.email', rule: 'unknown_field' }] } },
+  },
+);
+event('an event of a made-up type', { events: [{ type: 'scroll', at: 1 }] }, bad('validation_failed'));
+event(
+  'an error code with markup in it',
+  { events: [{ type: 'error', code: '<img src=x>', at: 1 }] },
+  bad('validation_failed'),
+);
+event('a __proto__ key', undefined, bad('validation_failed'), { raw: '{"events":[],"__proto__":{"x":1}}' });
+event('a lone surrogate in utm_source', undefined, bad('validation_failed'), {
+  raw: '{"events":[{"type":"view","at":1}],"utm_source":"src\\ud800"}',
+});
+
+// ---------------------------------------------------------------------------------------------
 // /v1/admin/*: a forged token gets 401 and nothing else; the real one still cannot inject.
 
 const ADMIN: [Route, string, string][] = [
@@ -980,5 +1061,189 @@ for (const [name, id] of [
   );
 }
 adminGet('GET /v1/admin/leads', 'the real token with DELETE', '/v1/admin/leads', bad('not_found'), 'DELETE');
+
+// ---------------------------------------------------------------------------------------------
+// What a second outside probe still got through, one section per finding.
+
+// Refused bodies count against the limit, and the limit runs before the body is read: the 61st
+// request gets 429 even where its body (too large, the wrong type) would have been refused first.
+const refusedBodies: [Route, string, string, PostOptions['raw'], Record<string, string>?][] = [
+  ['POST /v1/forms/:formId/leads', '/v1/forms/demo-takepayments/leads', 'invalid JSON', '{"fields":'],
+  ['POST /v1/forms/:formId/leads', '/v1/forms/demo-takepayments/leads', 'a body over 32 KiB', oversized],
+  [
+    'POST /v1/forms/:formId/leads',
+    '/v1/forms/demo-takepayments/leads',
+    'a declared Content-Length of 10 MB',
+    JSON.stringify(tp),
+    { 'content-length': String(10 * 1024 * 1024) },
+  ],
+  [
+    'POST /v1/forms/:formId/leads',
+    '/v1/forms/demo-takepayments/leads',
+    'text/plain',
+    JSON.stringify(tp),
+    { 'content-type': 'text/plain' },
+  ],
+  [
+    'POST /v1/forms/:formId/leads',
+    '/v1/forms/demo-takepayments/leads',
+    'JSON nested 9 deep',
+    JSON.stringify({ ...tp, context: nested(9) }),
+  ],
+  [
+    'POST /v1/forms/:formId/leads',
+    '/v1/forms/demo-takepayments/leads',
+    '__proto__ in fields',
+    tpText.replace('"fields":{', '"fields":{"__proto__":{},'),
+  ],
+  ['POST /v1/forms/:formId/ping', '/v1/forms/demo-leadexec/ping', 'invalid JSON', '{"fields":'],
+  [
+    'POST /v1/forms/:formId/sessions/:sessionId/post',
+    `/v1/forms/demo-leadexec/sessions/${SESSIONS.live}/post`,
+    'a body over 32 KiB',
+    oversized,
+  ],
+];
+for (const [i, [route, path, what, raw, headers]] of refusedBodies.entries()) {
+  jsonPost(route, path, `the 61st request in a minute from one address, each with ${what}`, null, bad('rate_limited'), {
+    headers: { 'cf-connecting-ip': `198.51.100.${100 + i}`, ...headers },
+    raw,
+    warmUp: 60,
+  });
+}
+
+// Text that shows nothing is no answer: refused as required, naming the field.
+for (const [name, field, blank] of [
+  ['a Hangul filler (U+3164)', 'firstName', '\u3164'],
+  ['a braille blank (U+2800)', 'lastName', '\u2800'],
+  ['a Hangul choseong filler (U+115F)', 'firstName', '\u115f'],
+  ['a halfwidth Hangul filler (U+FFA0)', 'lastName', '\uffa0'],
+  ['invisible ASCII in tag characters', 'firstName', '\u{e0041}\u{e0064}\u{e0061}'],
+  ['a left-to-right mark', 'firstName', '\u200e'],
+  ['a right-to-left mark', 'lastName', '\u200f'],
+  ['an Arabic letter mark', 'firstName', '\u061c'],
+  ['a function application (U+2061)', 'lastName', '\u2061'],
+  ['a Mongolian vowel separator', 'firstName', '\u180e'],
+  ['a combining grapheme joiner', 'lastName', '\u034f'],
+  ['a soft hyphen', 'firstName', '\u00ad'],
+  ['spaces around a Hangul filler and a braille blank', 'lastName', ' \u3164 \u2800 '],
+] as const) {
+  lead(`a ${field} of only ${name}`, tpWith({ [field]: blank }), bad('validation_failed'), {
+    answer: { error: { issues: [{ path: `fields.${field}`, rule: 'required' }] } },
+  });
+}
+// Inside visible text, an invisible character is refused: it can make one name look like another
+// or carry hidden text to whoever reads the lead.
+for (const [name, field, text] of [
+  ['a right-to-left mark after the first name', 'firstName', 'Ada\u200f'],
+  ['a soft hyphen inside the last name', 'lastName', 'Love\u00adlace'],
+  ['a Hangul filler after the company', 'company', 'Engines\u3164'],
+  ['instructions hidden in tag characters in the message', 'message', 'Call me \u{e0049}\u{e0067}\u{e006e}'],
+  ['a run of variation selectors hiding bytes in the message', 'message', 'Hi\ufe00\ufe01\ufe02\ufe03'],
+] as const) {
+  lead(name, tpWith({ [field]: text }), bad('validation_failed'), {
+    answer: { error: { issues: [{ path: `fields.${field}`, rule: 'format' }] } },
+  });
+}
+
+// Error answers are bounded whatever is sent: the first 20 issues, and how many there were.
+const unknownKeys = Object.fromEntries(Array.from({ length: 2600 }, (_, i) => [`k${i}`, '']));
+lead('2,600 unknown field keys', tpWith(unknownKeys), bad('validation_failed'), {
+  answer: { error: { issueCount: 2600 } },
+  maxAnswerBytes: 4096,
+});
+lead('one unknown field key of 30,000 characters', tpWith({ ['k'.repeat(30_000)]: '' }), bad('validation_failed'), {
+  maxAnswerBytes: 4096,
+});
+lead(
+  '1,000 unknown consents',
+  { ...tp, consent: { ...tp.consent, ...Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`c${i}`, true])) } },
+  bad('validation_failed'),
+  { answer: { error: { issueCount: 1000 } }, maxAnswerBytes: 4096 },
+);
+
+// A lone surrogate is valid JSON but not text: refused wherever it is, and never echoed.
+lead(
+  'a lone surrogate in utm_source',
+  { ...tp, context: { ...tp.context, utm_source: 'src\ud800' } },
+  bad('validation_failed'),
+  { answer: { error: { issues: [{ path: 'context.utm_source', rule: 'format' }] } } },
+);
+lead(
+  'a lone low surrogate in the page URL',
+  { ...tp, context: { pageUrl: `${PAGE_ORIGIN}/\udc00` } },
+  bad('validation_failed'),
+  { answer: { error: { issues: [{ path: 'context.pageUrl', rule: 'format' }] } } },
+);
+lead('a lone surrogate in an unknown field key', tpWith({ 'x\ud800': 'y' }), bad('validation_failed'), {
+  answer: { error: { issues: [{ path: 'fields', rule: 'format' }] } },
+});
+ping(
+  'a ping with a lone surrogate in utm_campaign',
+  { fields: solarFields, context: { utm_campaign: '\udbff' } },
+  bad('validation_failed'),
+  {
+    answer: { error: { issues: [{ path: 'context.utm_campaign', rule: 'format' }] } },
+  },
+);
+
+// A provider's answer is untrusted too: character references XML does not allow reach the
+// consumer as U+FFFD, never as a control character or a lone surrogate.
+const offerXml = (companyName: string, tcpaText: string) =>
+  `<PingReceiverResult><RequestId>r-1</RequestId><Results><PingResponse><WillAccept>true</WillAccept><OrderID>order-hostile</OrderID><OrderExpiresOn>2099-01-01T00:00:00Z</OrderExpiresOn><CampaignID>1</CampaignID><EstimatedPayout>5</EstimatedPayout><Response>0</Response><Offers><Offer><Id>offer-1</Id><CompanyName>${companyName}</CompanyName><CompanyPhoneNumber>+14155550100</CompanyPhoneNumber><Name>Solar</Name><Description>Rooftop</Description><Type>Standard</Type><Price>0</Price><Url>https://installer.example</Url><TCPAInformation><CustomTCPATextRequired>True</CustomTCPATextRequired><TCPAText>${tcpaText}</TCPAText><PrivacyUrl></PrivacyUrl><TermsUrl></TermsUrl></TCPAInformation></Offer></Offers></PingResponse></Results></PingReceiverResult>`;
+ping('a ping LeadExec answers with &#xD800; and &#1; in an offer', { fields: solarFields }, OK, {
+  providerAnswer: {
+    provider: 'leadexec',
+    body: offerXml('Sunrise&#xD800; Solar&#1;', 'Call me&#0;&#x1B;[31m &#x110000;ok &#x2600;'),
+  },
+  answer: {
+    offers: [{ companyName: 'Sunrise\ufffd Solar\ufffd', tcpa: { text: 'Call me\ufffd\ufffd[31m \ufffdok \u2600' } }],
+  },
+});
+ping('a ping LeadExec answers with raw control characters in an offer', { fields: solarFields }, OK, {
+  providerAnswer: { provider: 'leadexec', body: offerXml('Sunrise\u0007Solar\u0085', 'Call\u001b[2Jme') },
+  answer: { offers: [{ companyName: 'Sunrise\ufffdSolar\ufffd', tcpa: { text: 'Call\ufffd[2Jme' } }] },
+});
+
+// An Idempotency-Key is bound to the body's content, not to the order its keys were written in.
+const reversedFields = Object.fromEntries(Object.entries(tp.fields).reverse());
+lead('a retry with the same Idempotency-Key and body', tp, [202, null], {
+  headers: { 'idempotency-key': IDEMPOTENCY_KEY },
+  answer: { leadId: KEYED_LEAD },
+});
+lead(
+  'a retry with the same Idempotency-Key and the same fields in another order',
+  { context: tp.context, consent: tp.consent, fields: reversedFields },
+  [202, null],
+  { headers: { 'idempotency-key': IDEMPOTENCY_KEY }, answer: { leadId: KEYED_LEAD } },
+);
+lead('the same Idempotency-Key with another body', tpWith({ firstName: 'Grace' }), bad('idempotency_conflict'), {
+  headers: { 'idempotency-key': IDEMPOTENCY_KEY },
+});
+
+// A postcode is checked as sent: only ASCII letters are raised, so "ß" does not become "SS".
+for (const [name, postcode] of [
+  ['an ß', 'ßw1a 1aa'],
+  ['a dotless ı', 'sw1a 1ıa'],
+  ['an ﬀ ligature', 'ﬀ1 1aa'],
+] as const) {
+  lead(`a postcode with ${name}`, tpWith({ postcode }), bad('validation_failed'), {
+    answer: { error: { issues: [{ path: 'fields.postcode', rule: 'format' }] } },
+  });
+}
+
+// An IPv6 client is counted by its /64, however the address is written; an IPv4-mapped one as its IPv4.
+lead('the 61st invalid lead from addresses rotating inside one /64', { fields: {} }, bad('rate_limited'), {
+  warmUp: 60,
+  addressOf: (i) => (i % 2 ? `2001:db8:16:64::${i.toString(16)}` : `2001:0DB8:0016:0064:0:0:1:${i.toString(16)}`),
+});
+lead('the 61st invalid lead, from the IPv4-mapped form of the address', { fields: {} }, bad('rate_limited'), {
+  warmUp: 60,
+  addressOf: (i) => (i < 60 ? '198.51.100.164' : '::ffff:198.51.100.164'),
+});
+lead('an invalid lead from the next /64 after 60 from its neighbour', { fields: {} }, bad('validation_failed'), {
+  warmUp: 60,
+  addressOf: (i) => (i < 60 ? `2001:db8:16:65::${i.toString(16)}` : '2001:db8:16:66::1'),
+});
 
 export const corpus: readonly HostileCase[] = cases;
