@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { adapters } from '../../../edge/providers/registry.ts';
 
@@ -14,6 +15,15 @@ describe('the provider registry', () => {
 
   it('gives every adapter a distinct name, secret and base URL variable', () => {
     expect(new Set(adapters.map((a) => a.name)).size).toBe(adapters.length);
+    expect(new Set(adapters.map((a) => a.defaultSecret)).size).toBe(adapters.length);
     expect(new Set(adapters.map((a) => a.baseUrlVar)).size).toBe(adapters.length);
+  });
+
+  it('names a secret and a base URL variable the Worker is given', () => {
+    const bindings = env as unknown as Record<string, unknown>;
+    for (const adapter of adapters) {
+      expect(typeof bindings[adapter.defaultSecret], adapter.defaultSecret).toBe('string');
+      expect(bindings[adapter.baseUrlVar], adapter.baseUrlVar).toMatch(/^http:\/\/sandbox\.test\//);
+    }
   });
 });

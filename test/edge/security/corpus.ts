@@ -12,25 +12,20 @@
  */
 import { env } from 'cloudflare:workers';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
+import { app } from '../../../edge/app.ts';
 import { canonicalHash } from '../../../edge/security/canonical-hash.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { PAGE_ORIGIN, validTakePaymentsLead } from '../helpers.ts';
 
-export const ROUTES = [
-  'GET /v1/health',
-  'GET /v1/forms/:formId',
-  'POST /v1/forms/:formId/leads',
-  'POST /v1/forms/:formId/ping',
-  'POST /v1/forms/:formId/sessions/:sessionId/post',
-  'POST /v1/forms/:formId/events',
-  'GET /v1/admin/leads',
-  'GET /v1/admin/leads/:leadId',
-  'POST /v1/admin/leads/:leadId/replay',
-  'POST /v1/admin/leads/:leadId/cancel',
-  'GET /v1/admin/leads/:leadId/status',
+/**
+ * Every route the relay answers, from Hono's own list (so a new route without a case fails the
+ * corpus), and the preflight every form route answers.
+ */
+export const ROUTES: readonly string[] = [
+  ...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`)),
   'OPTIONS (preflight)',
-] as const;
-export type Route = (typeof ROUTES)[number];
+];
+export type Route = string;
 
 export interface HostileCase {
   route: Route;
@@ -964,15 +959,43 @@ event('a lone surrogate in utm_source', undefined, bad('validation_failed'), {
 });
 
 // ---------------------------------------------------------------------------------------------
+// POST /v1/certificates/verify: public, so it says only valid or not, and is limited per address.
+
+const verify = (name: string, body: unknown, expect: Expect, options?: PostOptions) =>
+  jsonPost('POST /v1/certificates/verify', '/v1/certificates/verify', name, body, expect, options);
+const forgedCertificate = {
+  certificate: { version: 1, leadId: USED_SESSION_LEAD, formId: 'demo-leadexec', consents: [] },
+  signature: 'a'.repeat(64),
+};
+verify('a certificate with a made-up signature', forgedCertificate, OK, { answer: { valid: false } });
+verify('an empty object', {}, OK, { answer: { valid: false } });
+verify('a certificate whose signature is SQL', { ...forgedCertificate, signature: "' OR '1'='1" }, OK, {
+  answer: { valid: false },
+});
+verify('invalid JSON', undefined, bad('invalid_json'), { raw: '{"certificate":' });
+verify('a certificate as text/plain', forgedCertificate, bad('unsupported_media_type'), {
+  headers: { 'content-type': 'text/plain' },
+});
+verify('a __proto__ key', undefined, bad('validation_failed'), { raw: '{"__proto__":{"valid":true}}' });
+verify('a 129 KB certificate', undefined, bad('payload_too_large'), { raw: `{"pad":"${'x'.repeat(129 * 1024)}"}` });
+verify('the 31st check in a minute from one address', forgedCertificate, bad('rate_limited'), {
+  headers: { 'cf-connecting-ip': '198.51.100.231' },
+  warmUp: 30,
+});
+
+// ---------------------------------------------------------------------------------------------
 // /v1/admin/*: a forged token gets 401 and nothing else; the real one still cannot inject.
 
-const ADMIN: [Route, string, string][] = [
-  ['GET /v1/admin/leads', 'GET', '/v1/admin/leads'],
-  ['GET /v1/admin/leads/:leadId', 'GET', `/v1/admin/leads/${USED_SESSION_LEAD}`],
-  ['POST /v1/admin/leads/:leadId/replay', 'POST', `/v1/admin/leads/${USED_SESSION_LEAD}/replay`],
-  ['POST /v1/admin/leads/:leadId/cancel', 'POST', `/v1/admin/leads/${USED_SESSION_LEAD}/cancel`],
-  ['GET /v1/admin/leads/:leadId/status', 'GET', `/v1/admin/leads/${USED_SESSION_LEAD}/status`],
-];
+/** Every admin route, with each parameter filled in: a forged token must be refused on all of them. */
+const ADMIN_PARAMS: Record<string, string> = {
+  leadId: USED_SESSION_LEAD,
+  formId: 'demo-takepayments',
+  textsVersion: '0000000000000000',
+};
+const ADMIN: [Route, string, string][] = ROUTES.filter((route) => route.includes(' /v1/admin/')).map((route) => {
+  const [method = '', template = ''] = route.split(' ');
+  return [route, method, template.replace(/:(\w+)/g, (_, name: string) => ADMIN_PARAMS[name] ?? name)];
+});
 const token = SANDBOX_SECRETS.ADMIN_TOKEN;
 const FORGED: [string, Record<string, string>][] = [
   ['no Authorization header', {}],
