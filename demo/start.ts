@@ -9,16 +9,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { adapters } from '../edge/providers/registry.ts';
 import { SANDBOX_SECRETS } from './sandbox/keys.ts';
 import { startSandbox } from './sandbox/server.ts';
 
-const BASE_URL_VARS = {
-  TAKEPAYMENTS_BASE_URL: 'takepayments',
-  DIALLER_BASE_URL: 'dialler',
-  CAP_BASE_URL: 'cap',
-  GETLEAD_BASE_URL: 'getlead',
-  LEADEXEC_BASE_URL: 'leadexec',
-} as const;
+/** Each provider's base URL variable, pointed at its simulator (the sandbox serves each under its name). */
+const BASE_URL_VARS = Object.fromEntries(adapters.map((adapter) => [adapter.baseUrlVar, adapter.name]));
 
 /** Short delivery settings so a failing sandbox provider reaches the dead-letter queue in seconds. */
 const SANDBOX_VARS = {

@@ -509,3 +509,38 @@ export function acceptedBody(leadId: string, deliveries: readonly DeliveryRow[])
     deliveries: deliveries.map((d) => ({ provider: d.provider, status: d.status })),
   };
 }
+
+/** A page of leads, newest first, for the admin list: filtered by status and form, after a cursor. */
+export async function listLeads(
+  db: D1Database,
+  { status, form, cursor, limit }: { status?: LeadStatus; form?: string; cursor?: string; limit: number },
+) {
+  const where: string[] = [];
+  const binds: unknown[] = [];
+  if (status) where.push('status = ?') && binds.push(status);
+  if (form) where.push('form_id = ?') && binds.push(form);
+  if (cursor) {
+    const [createdAt, id] = cursor.split('|');
+    where.push('(created_at, id) < (?, ?)');
+    binds.push(createdAt, id);
+  }
+  const { results } = await db
+    .prepare(
+      `SELECT id, form_id, status, created_at, updated_at FROM leads ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    )
+    .bind(...binds, limit + 1)
+    .all<Pick<LeadRow, 'id' | 'form_id' | 'status' | 'created_at' | 'updated_at'>>();
+  const page = results.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    leads: page.map((r) => ({
+      leadId: r.id,
+      formId: r.form_id,
+      status: r.status,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    })),
+    nextCursor: results.length > limit && last ? `${last.created_at}|${last.id}` : null,
+  };
+}

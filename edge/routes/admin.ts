@@ -22,6 +22,7 @@ import {
   insertStep,
   listAttempts,
   listDeliveries,
+  listLeads,
   markForReplay,
   refreshLeadStatus,
 } from '../delivery/store.ts';
@@ -47,14 +48,6 @@ const listQuerySchema = z.strictObject({
     .optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
-
-interface LeadListRow {
-  id: string;
-  form_id: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-}
 
 const fieldsBodySchema = z.strictObject({ fields: z.record(z.string(), z.unknown()) });
 
@@ -121,34 +114,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
         issues: toApiIssues(query.error.issues, c.req.query()),
       });
     }
-    const { status, form, cursor, limit } = query.data;
-    const where: string[] = [];
-    const binds: unknown[] = [];
-    if (status) where.push('status = ?') && binds.push(status);
-    if (form) where.push('form_id = ?') && binds.push(form);
-    if (cursor) {
-      const [createdAt, id] = cursor.split('|');
-      where.push('(created_at, id) < (?, ?)');
-      binds.push(createdAt, id);
-    }
-    const sql = `SELECT id, form_id, status, created_at, updated_at FROM leads ${
-      where.length ? `WHERE ${where.join(' AND ')}` : ''
-    } ORDER BY created_at DESC, id DESC LIMIT ?`;
-    const { results } = await c.env.DB.prepare(sql)
-      .bind(...binds, limit + 1)
-      .all<LeadListRow>();
-    const page = results.slice(0, limit);
-    const last = page.at(-1);
-    return c.json({
-      leads: page.map((r) => ({
-        leadId: r.id,
-        formId: r.form_id,
-        status: r.status,
-        createdAt: r.created_at,
-        updatedAt: r.updated_at,
-      })),
-      nextCursor: results.length > limit && last ? `${last.created_at}|${last.id}` : null,
-    });
+    return c.json(await listLeads(c.env.DB, query.data));
   })
   .get('/leads/:leadId', async (c) => c.json(await leadView(c.env.DB, await loadLead(c.env.DB, c.req.param('leadId')))))
   .post('/leads/:leadId/replay', async (c) => {

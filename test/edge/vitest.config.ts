@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
+import { adapters } from '../../edge/providers/registry.ts';
 import { build } from '../../tools/forms.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -28,11 +29,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ...SANDBOX_SECRETS,
             ENVIRONMENT: 'development',
-            TAKEPAYMENTS_BASE_URL: `${SANDBOX}/takepayments`,
-            DIALLER_BASE_URL: `${SANDBOX}/dialler`,
-            CAP_BASE_URL: `${SANDBOX}/cap`,
-            GETLEAD_BASE_URL: `${SANDBOX}/getlead`,
-            LEADEXEC_BASE_URL: `${SANDBOX}/leadexec`,
+            ...Object.fromEntries(adapters.map((adapter) => [adapter.baseUrlVar, `${SANDBOX}/${adapter.name}`])),
             ALERT_WEBHOOK_URL: `${SANDBOX}/_sandbox/alerts`,
             DELIVERY_MAX_ATTEMPTS: '3',
             DELIVERY_BACKOFF_SECONDS: '1',
