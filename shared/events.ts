@@ -31,7 +31,7 @@ export type FunnelEvent = z.infer<typeof funnelEventSchema>;
 
 export const funnelEventsSchema = z.strictObject({
   events: z.array(funnelEventSchema).check(z.minLength(1), z.maxLength(20)),
-  /** The page's `utm_source`, so the funnel splits by it as leads do. */
-  utm_source: z.optional(z.string().check(z.maxLength(100))),
+  /** The page's `utm_source`, so the funnel splits by it as leads do (as long as a lead's may be). */
+  utm_source: z.optional(z.string().check(z.maxLength(2000))),
 });
 export type FunnelEvents = z.infer<typeof funnelEventsSchema>;

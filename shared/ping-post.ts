@@ -4,7 +4,7 @@
  * never appears here: the relay keeps it with the offers it presented.
  */
 import * as z from 'zod/mini';
-import { leadContextSchema } from './lead.ts';
+import { consentMarkupSchema, leadContextSchema } from './lead.ts';
 
 export const offerSchema = z.object({
   offerId: z.string(),
@@ -48,6 +48,7 @@ export const postRequestSchema = z.strictObject({
   offerIds: z.array(z.string().check(z.maxLength(100))).check(z.maxLength(20)),
   consent: z.record(z.string(), z.boolean()),
   context: z.optional(leadContextSchema),
+  consentMarkup: consentMarkupSchema,
 });
 export type PostRequest = z.infer<typeof postRequestSchema>;
 

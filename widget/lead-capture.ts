@@ -6,8 +6,9 @@
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { FormController } from './controllers/form-controller.ts';
 import { OffersController } from './controllers/offers-controller.ts';
-import { mirrorToDataLayer } from './data-layer.ts';
+
 import { defineLocale, type LocaleStrings } from './locales.ts';
+import { reportUse } from './reports.ts';
 import { formHeader, formScreen } from './screens/form-screen.ts';
 import { loadFailedScreen, loadingScreen, noMatchScreen, successScreen } from './screens/status-screen.ts';
 import { styles } from './styles.ts';
@@ -92,7 +93,7 @@ export class LeadCapture extends LitElement {
     this.redirect = 'auto';
     this.dataLayer = false;
     new OffersController(this, this.#answers);
-    mirrorToDataLayer(this);
+    reportUse(this, this.#answers);
   }
 
   /**
@@ -122,23 +123,8 @@ export class LeadCapture extends LitElement {
     if (phase === 'success') {
       return successScreen(this.successMessage ?? form.successMessage ?? strings.success, answers.outcome, strings);
     }
-    return formScreen({
-      form,
-      step: answers.step,
-      values: answers.values,
-      consent: answers.consent,
-      errors: answers.errors,
-      announcement: answers.announcement,
-      sending: phase === 'sending',
-      submitLabel: this.submitLabel,
-      strings,
-      onInput: answers.onInput,
-      onConsent: answers.onConsent,
-      onBlur: answers.onBlur,
-      onBack: answers.onBack,
-      onSubmit: answers.onSubmit,
-      onHoneypot: answers.onHoneypot,
-    });
+    // The controller's own fields are the screen's answers, errors and handlers.
+    return formScreen({ ...answers, form, sending: phase === 'sending', submitLabel: this.submitLabel, strings });
   }
 }
 

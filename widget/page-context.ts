@@ -1,20 +1,25 @@
 /**
  * @module What the widget reads from the page it sits on: UTM and click ids, the page URL and
- * referrer (the lead's `context`), and prefills from `?lc_<name>=` in the URL.
+ * referrer, the consent tokens of TrustedForm and Jornaya (the lead's `context`), and prefills from
+ * `?lc_<name>=` in the URL.
  */
-import { CONTEXT_KEYS } from '../shared/context-keys.ts';
+import { CONSENT_TOKEN_KEYS, URL_CONTEXT_KEYS } from '../shared/context-keys.ts';
 import type { LeadContext } from '../shared/lead.ts';
 
 const MAX = 2000;
 
 export function captureContext(location: Location, referrer: string): LeadContext {
   const params = new URLSearchParams(location.search);
-  const context: LeadContext = { pageUrl: location.href.slice(0, MAX) };
-  if (referrer) context.referrer = referrer.slice(0, MAX);
-  for (const key of CONTEXT_KEYS) {
-    const value = params.get(key);
-    if (value && key !== 'pageUrl' && key !== 'referrer') context[key] = value.slice(0, MAX);
-  }
+  const context: Record<string, string> = {};
+  const keep = (key: string, value: string | null | undefined) => {
+    if (value) context[key] = value.slice(0, MAX);
+  };
+  keep('pageUrl', location.href);
+  keep('referrer', referrer);
+  for (const key of URL_CONTEXT_KEYS) keep(key, params.get(key));
+  // What TrustedForm's or Jornaya's script wrote into the page by now (the relay checks its shape).
+  for (const key of CONSENT_TOKEN_KEYS)
+    keep(key, document.querySelector<HTMLInputElement>(`#${key},[name=${key}]`)?.value);
   return context;
 }
 

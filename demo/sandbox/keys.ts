@@ -9,6 +9,7 @@ export const SANDBOX_SECRETS = {
   GETLEAD_TOKEN: 'gl_sandboxtoken',
   LEADEXEC_API_KEY: 'sandbox-leadexec-key',
   ADMIN_TOKEN: 'sandbox-admin-token',
+  CERTIFICATE_SECRET: 'sandbox-certificate-secret',
   // Cloudflare's documented always-passes test secret.
   TURNSTILE_SECRET: '1x0000000000000000000000000000000AA',
 } as const;

@@ -18,6 +18,9 @@
  *   only for a source approved for them (the document: "requires approval"): by default the vid and
  *   lid of every demo form's LeadExec destination with `mode: "sends"` (`sendsApprovedSources`), or
  *   every source once `sendsApproved` is set. Each send that gives a redirect URL gives an https one.
+ * - Consent tokens are ordinary fields the posting document types (`consentTokenFields`): taken
+ *   and kept with the lead when they hold a TrustedForm certificate URL or a Jornaya LeadiD,
+ *   Data_Errors when they hold anything else.
  * XML answers are named as the document's XML examples name them: the call transfer answers its
  * clients as `<Sends><Send>` (ClientUID, ClientName, RedirectURL, Valid, Price, as the example shows)
  * with the agent the JSON names added as `<AgentName>` and `<AgentPhone>`.
@@ -47,7 +50,30 @@ export interface LeadExecSimulatorSettings {
   requiredFieldsByLeadType: Record<number, string[]>;
   /** Where an approved send takes the consumer. Default: the buyer's https page; `npm start` points it at the sandbox's own. */
   buyerPageUrl: string;
+  /**
+   * The fields the posting document types as consent evidence, and as which: a TrustedForm
+   * certificate URL (LeadExec's TrustedForm integration claims it) or a Jornaya LeadiD. A value of
+   * another shape is Data_Errors. Default: `TrustedFormCertUrl` and `LeadiD`, as the demo forms map them.
+   */
+  consentTokenFields: Record<string, ConsentToken>;
 }
+
+type ConsentToken = 'trustedform' | 'leadid';
+
+/** What each consent token looks like, as the vendors document them. */
+const CONSENT_TOKEN_SHAPES: Record<ConsentToken, { name: string; valid: (value: string) => boolean }> = {
+  trustedform: {
+    name: 'a TrustedForm certificate URL',
+    valid: (value) => {
+      const url = URL.parse(value);
+      return url?.protocol === 'https:' && url.hostname === 'cert.trustedform.com' && url.pathname.length > 1;
+    },
+  },
+  leadid: {
+    name: 'a Jornaya LeadiD',
+    valid: (value) => /^[0-9A-F]{8}(-[0-9A-F]{4}){3}-[0-9A-F]{12}$/i.test(value),
+  },
+};
 
 /** Every insert example in the document carries these two fields; the rest are "dynamic". */
 export const DEFAULT_REQUIRED_FIELDS = ['FirstName', 'LastName'];
@@ -412,9 +438,18 @@ function sendDelayRefusal(source: Source): LeadResult | undefined {
 
 const digits = (phone: string) => phone.replace(/\D/g, '');
 
-function fieldErrors(fields: Record<string, string>, required: readonly string[]): string | undefined {
+function fieldErrors(
+  fields: Record<string, string>,
+  required: readonly string[],
+  tokens: Record<string, ConsentToken>,
+): string | undefined {
   const missing = required.filter((name) => !fields[name]?.trim());
   if (missing.length) return `Missing required field(s): ${missing.join(', ')}`;
+  for (const [name, token] of Object.entries(tokens)) {
+    const value = fields[name];
+    const shape = CONSENT_TOKEN_SHAPES[token];
+    if (value !== undefined && !shape.valid(value)) return `${name} is not ${shape.name}`;
+  }
   if (fields.Email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(fields.Email)) {
     return 'Email is not a valid email address';
   }
@@ -431,6 +466,7 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
     requiredFields: [...DEFAULT_REQUIRED_FIELDS],
     requiredFieldsByLeadType: {},
     buyerPageUrl: 'https://sunrise-solar.example/thanks',
+    consentTokenFields: { TrustedFormCertUrl: 'trustedform', LeadiD: 'leadid' },
     ...overrides,
   };
   const leads = new Map<number, StoredLead>();
@@ -481,7 +517,7 @@ export function leadExecSimulator(apiKey: string, overrides: Partial<LeadExecSim
       sendDelayRefusal(source) ??
       (kind === 'calldata' ? callRefusal(lead.properties) : undefined) ??
       (() => {
-        const errors = fieldErrors(lead.fields, required);
+        const errors = fieldErrors(lead.fields, required, settings.consentTokenFields);
         return errors ? refusal('Data_Errors', errors) : undefined;
       })();
     if (refused) return refused;

@@ -60,6 +60,16 @@ export function checkSubmission(
   return { fields: fields.data, consent };
 }
 
+/** Counts one request from this client in `bucket`; past `perMinute`, 429 with Retry-After. */
+async function spendBudget(env: Env, request: Request, bucket: string, perMinute: number): Promise<void> {
+  const limit = await checkRateLimit(env, bucket, clientIp(request) ?? 'unknown', perMinute);
+  if (!limit.allowed) {
+    throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly', {
+      headers: { 'Retry-After': String(limit.retryAfterSeconds) },
+    });
+  }
+}
+
 /**
  * The form's per-client limit, as middleware between the form's guard and the body: every request
  * counts, whatever is wrong with its body (a scanner is cut off as fast as a flood), and one past the
@@ -74,13 +84,15 @@ export const rateLimit =
   async (c, next) => {
     const form = c.get('form');
     const bucket = budget.bucket ? `${form.id}:${budget.bucket}` : form.id;
-    const perMinute = form.rateLimitPerMinute * (budget.times ?? 1);
-    const limit = await checkRateLimit(c.env, bucket, clientIp(c.req.raw) ?? 'unknown', perMinute);
-    if (!limit.allowed) {
-      throw new ApiError('rate_limited', 'Too many requests from this address; try again shortly', {
-        headers: { 'Retry-After': String(limit.retryAfterSeconds) },
-      });
-    }
+    await spendBudget(c.env, c.req.raw, bucket, form.rateLimitPerMinute * (budget.times ?? 1));
+    await next();
+  };
+
+/** The same limit for a route that belongs to no form, in a bucket of its own (no form id has a "/"). */
+export const scopedRateLimit =
+  (scope: string, perMinute: number): MiddlewareHandler<{ Bindings: Env }> =>
+  async (c, next) => {
+    await spendBudget(c.env, c.req.raw, scope, perMinute);
     await next();
   };
 

@@ -6,11 +6,7 @@
  * body's canonical hash (SHA-256 of its JSON with every object's keys sorted, security/canonical-hash.ts),
  * so the order of keys in a copy never matters and the change of any value always does.
  */
-import {
-  type CertificateBody,
-  type SignedCertificate,
-  signedCertificateSchema,
-} from '../../shared/certificate.ts';
+import { type CertificateBody, type SignedCertificate, signedCertificateSchema } from '../../shared/certificate.ts';
 import { getLead } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { loadTexts } from '../forms/texts-history.ts';
@@ -20,7 +16,12 @@ import { canonicalHash } from '../security/canonical-hash.ts';
 import { loadSnapshot } from './consent-snapshots.ts';
 
 /** The consents of a lead's form as its consumer was shown them, with the ticks of its lead. */
-async function certifiedConsents(db: D1Database, formId: string, textsVersion: string | null, ticks: Record<string, boolean>) {
+async function certifiedConsents(
+  db: D1Database,
+  formId: string,
+  textsVersion: string | null,
+  ticks: Record<string, boolean>,
+) {
   const shown = textsVersion ? await loadTexts(db, formId, textsVersion) : null;
   if (!shown) {
     // A lead stored before the texts were kept: which consents were ticked is all there is.

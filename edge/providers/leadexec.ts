@@ -50,12 +50,17 @@
  *   `sendDelay`/`returnURL` on `<Leads>` and `noSell`/`leadUID`/`processDelivery` on `<Lead>`, sent
  *   only when they differ from the default), and the bodiless status and accept calls ask for XML.
  * - XML answers are parsed with entity processing off, so a DTD in an answer can define nothing we
- *   expand; only XML's five predefined entities and character references are decoded, by hand.
+ *   expand; only XML's five predefined entities and character references are decoded, by hand,
+ *   and a character XML does not allow (`&#1;`, `&#xD800;`, written out or referenced) becomes U+FFFD.
  * - The duplicate check table names an `access_token` header; its example sends `api-key`, as here.
  * - `returnURL` comes only from configuration, never from a lead or a client.
+ * - Consent tokens (a TrustedForm certificate URL, a Jornaya LeadiD): the document names no field
+ *   for them (fields are "dynamic" per posting document), so each goes in the field the
+ *   destination's `consentTokenFields` names, as an ordinary field of the insert or post.
  */
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import * as z from 'zod';
+import { CONSENT_TOKEN_KEYS } from '../../shared/context-keys.ts';
 import { callProvider, excerpt, type ProviderReply, parseJson, retryableReply, webUrl } from './http.ts';
 import {
   type CanonicalLead,
@@ -143,10 +148,27 @@ export const leadExecOptionsSchema = z
      * agent): how long the consumer waits for the first attempt, made inside the request. Default 3000.
      */
     handoffTimeoutMs: z.int().min(500).max(10_000).default(3000),
+    /**
+     * LeadExec field ← consent token the widget found on the partner's page: `xxTrustedFormCertUrl`
+     * (TrustedForm's certificate URL; LeadExec's TrustedForm integration claims it from the field
+     * each lead type maps) and `leadid_token` (Jornaya's LeadiD). Each goes on every insert that has
+     * it, the post included, only when named here. Default: none.
+     */
+    consentTokenFields: z
+      .strictObject({ xxTrustedFormCertUrl: leadExecFieldName.optional(), leadid_token: leadExecFieldName.optional() })
+      .default({}),
   })
   .superRefine((options, ctx) => {
     if (options.mode === 'calldata' && options.ivrNumber === undefined) {
       ctx.addIssue({ code: 'custom', path: ['ivrNumber'], message: 'mode "calldata" needs the ivrNumber called' });
+    }
+    // A token must not overwrite an answer, nor an answer a token: each LeadExec field has one source.
+    const answered = fieldMapOf(options);
+    for (const [token, field] of Object.entries(options.consentTokenFields)) {
+      if (field && answered[field] !== undefined) {
+        const message = `"${field}" already carries the form field "${answered[field]}"`;
+        ctx.addIssue({ code: 'custom', path: ['consentTokenFields', token], message });
+      }
     }
   });
 export type LeadExecOptions = z.infer<typeof leadExecOptionsSchema>;
@@ -154,8 +176,19 @@ export type LeadExecOptions = z.infer<typeof leadExecOptionsSchema>;
 /** What every endpoint function needs: the destination's options, base URL, key and a deadline. */
 export type LeadExecCall = ProviderContext<LeadExecOptions>;
 
-function fieldMapOf(options: LeadExecOptions): Record<string, string> {
+function fieldMapOf(options: Pick<LeadExecOptions, 'fieldMap'>): Record<string, string> {
   return { ...DEFAULT_FIELD_MAP, ...options.fieldMap };
+}
+
+/** The consent tokens a lead carries, under the LeadExec fields `consentTokenFields` names for them. */
+function consentTokenFieldsOf(context: CanonicalLead['context'], options: LeadExecOptions): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const token of CONSENT_TOKEN_KEYS) {
+    const field = options.consentTokenFields[token];
+    const value = context[token];
+    if (field && value) out[field] = value;
+  }
+  return out;
 }
 
 /** What a duplicate check compares: the lead's email and phone, under LeadExec's names, wherever the form keeps them. */
@@ -326,13 +359,33 @@ const XML_LISTS = new Set(['Results', 'Offers', 'Sends', 'Client']);
 
 const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
 
-/** XML's own entities and character references; anything a DTD may have declared stays as written. */
+/**
+ * What XML 1.0 does not allow as a character (§2.2: C0 controls but tab and line breaks, surrogates,
+ * U+FFFE, U+FFFF), and the C1 controls it discourages: none is text a consumer could be shown, and
+ * a lone surrogate breaks any strict parser the answer is passed on to.
+ */
+const NOT_XML_TEXT = /(?![\t\n\r])[\p{Cc}\p{Cs}\ufffe\uffff]/u;
+const EVERY_NOT_XML_TEXT = new RegExp(NOT_XML_TEXT.source, 'gu');
+
+/** The character a reference names, or U+FFFD where XML does not allow it (or it is past U+10FFFF). */
+function referencedCharacter(codePoint: number): string {
+  const character = codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '';
+  return character && !NOT_XML_TEXT.test(character) ? character : '\ufffd';
+}
+
+/**
+ * XML's own entities and character references; anything a DTD may have declared stays as written.
+ * A character XML does not allow becomes U+FFFD, written out or referenced (`&#1;`, `&#xD800;`):
+ * refusing the whole answer instead would make a delivered lead look undelivered and be sent again.
+ */
 function decodePredefinedEntities(text: string): string {
-  return text.replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (whole, name: string) => {
-    if (name.startsWith('#x')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-    if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
-    return PREDEFINED_ENTITIES[name] ?? whole;
-  });
+  return text
+    .replace(EVERY_NOT_XML_TEXT, '\ufffd')
+    .replace(/&(lt|gt|quot|apos|amp|#\d+|#x[0-9a-fA-F]+);/g, (whole, name: string) => {
+      if (name.startsWith('#x')) return referencedCharacter(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return referencedCharacter(Number.parseInt(name.slice(1), 10));
+      return PREDEFINED_ENTITIES[name] ?? whole;
+    });
 }
 
 // processEntities: false turns off every entity replacement, DOCTYPE-declared ones included (the
@@ -798,7 +851,8 @@ export interface InsertOutcome {
  * marking each chosen offer accepted is a step of its own (`accept`), run once the insert is in.
  */
 export async function insertForMode(lead: CanonicalLead, call: LeadExecCall): Promise<InsertOutcome> {
-  const input: LeadInput = { fields: leadExecFields(lead.fields, call.options), reference: lead.id };
+  const fields = { ...leadExecFields(lead.fields, call.options), ...consentTokenFieldsOf(lead.context, call.options) };
+  const input: LeadInput = { fields, reference: lead.id };
   if (lead.pingPost) {
     input.orderId = lead.pingPost.orderId;
     input.offerIds = lead.pingPost.offerIds;

@@ -22,15 +22,10 @@ import {
   listDeliveries,
 } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
-import {
-  checkBotDefences,
-  checkSubmission,
-  clientIp,
-  enforceRateLimit,
-  sha256Hex,
-  validationFailed,
-} from '../intake/checks.ts';
+import { checkBotDefences, checkSubmission, clientIp, rateLimit, validationFailed } from '../intake/checks.ts';
+import { snapshotStatement } from '../privacy/consent-snapshots.ts';
 import type { CanonicalLead, Handoff } from '../providers/types.ts';
+import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
@@ -40,15 +35,13 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
   .use('/:formId/leads', formAccess())
-  .post('/:formId/leads', jsonBody(), async (c) => {
+  .post('/:formId/leads', rateLimit(), jsonBody(), async (c) => {
     const form = c.get('form');
     if (form.pingPost?.fallback === 'no_match') {
       // Such a form takes leads only with a consumer's choice of offers: a plain post would skip it.
       throw new ApiError('not_found', 'This form takes leads through its offers');
     }
     const ip = clientIp(c.req.raw);
-
-    await enforceRateLimit(c.env, form, ip);
 
     const parsed = leadSubmissionSchema.safeParse(c.get('body'));
     if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
@@ -76,10 +69,11 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
 
     const { fields, consent } = checkSubmission(form, submission);
 
-    // A retry carries the same body and key but a spent (or fresh) Turnstile token: the token is not
-    // part of the hash, and a lead already stored under the key is answered before the bot check.
-    const { turnstileToken, ...hashed } = submission;
-    const bodyHash = await sha256Hex(JSON.stringify(hashed));
+    // A retry carries the same body and key but a spent (or fresh) Turnstile token, and the consent
+    // markup as it renders then: neither is part of the hash, and a lead already stored under the key
+    // is answered before the bot check.
+    const { turnstileToken, consentMarkup, ...hashed } = submission;
+    const bodyHash = await canonicalHash(hashed);
     if (idempotencyKey) {
       const existing = await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey);
       if (existing) {
@@ -107,15 +101,22 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
       userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
       createdAt: new Date().toISOString(),
     };
+    // What the consumer saw of the consents is kept with the lead, in its batch, or not at all.
+    const markup = submission.consentMarkup;
+    const snapshot = markup ? [await snapshotStatement(c.env.DB, lead, markup)] : [];
     let deliveries: Awaited<ReturnType<typeof insertLead>>;
     try {
-      deliveries = await insertLead(c.env.DB, {
-        lead,
-        idempotencyKey,
-        bodyHash,
-        providers: form.destinations.map((d) => d.provider),
-        followUps: form.destinations.map((d) => followUpsOf(d, lead)),
-      });
+      deliveries = await insertLead(
+        c.env.DB,
+        {
+          lead,
+          idempotencyKey,
+          bodyHash,
+          providers: form.destinations.map((d) => d.provider),
+          followUps: form.destinations.map((d) => followUpsOf(d, lead)),
+        },
+        snapshot,
+      );
     } catch (error) {
       // Two requests with one key raced: the loser answers what the winner stored.
       const winner = idempotencyKey ? await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey) : null;

@@ -32,7 +32,7 @@ import {
   checkBotDefences,
   checkSubmission,
   clientIp,
-  enforceRateLimit,
+  rateLimit,
   sha256Hex,
   validationFailed,
 } from '../intake/checks.ts';
@@ -43,6 +43,7 @@ import {
   saveSession,
   sessionAnswer,
 } from '../ping-post/sessions.ts';
+import { snapshotStatement } from '../privacy/consent-snapshots.ts';
 import { webUrl } from '../providers/http.ts';
 import {
   checkDuplicate,
@@ -53,6 +54,7 @@ import {
   sendPing,
 } from '../providers/leadexec.ts';
 import type { CanonicalLead, Handoff } from '../providers/types.ts';
+import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
@@ -158,10 +160,9 @@ async function repeatAnswer(db: D1Database, answered: { leadId: string; bodyHash
 
 export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
   .use('/:formId/ping', formAccess())
-  .post('/:formId/ping', jsonBody(), async (c) => {
+  .post('/:formId/ping', rateLimit(), jsonBody(), async (c) => {
     const form = c.get('form');
     const config = pingPostOf(form);
-    await enforceRateLimit(c.env, form, clientIp(c.req.raw));
     const parsed = pingRequestSchema.safeParse(c.get('body'));
     if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
     const { fields } = checkSubmission(form, { fields: parsed.data.fields }, { consents: false });
@@ -236,18 +237,19 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     return c.json(answer);
   })
   .use('/:formId/sessions/:sessionId/post', formAccess())
-  .post('/:formId/sessions/:sessionId/post', jsonBody(), async (c) => {
+  .post('/:formId/sessions/:sessionId/post', rateLimit(), jsonBody(), async (c) => {
     const form = c.get('form');
     const config = pingPostOf(form);
     const ip = clientIp(c.req.raw);
-    await enforceRateLimit(c.env, form, ip);
     const parsed = postRequestSchema.safeParse(c.get('body'));
     if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
     const { fields, consent } = checkSubmission(form, parsed.data);
 
     const session = await loadSession(c.env.DB, c.req.param('sessionId'));
     if (!session || session.formId !== form.id) throw new ApiError('session_not_found', 'No such offers session');
-    const bodyHash = await sha256Hex(JSON.stringify(c.get('body')));
+    // The consent markup is as the page renders it at the time: a repeat need not match it byte for byte.
+    const { consentMarkup, ...hashed } = parsed.data;
+    const bodyHash = await canonicalHash(hashed);
     const answered = await sessionAnswer(c.env.DB, session.id);
     if (answered) return c.json(await repeatAnswer(c.env.DB, answered, bodyHash));
     const chosen = [...new Set(parsed.data.offerIds)];
@@ -291,6 +293,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       .map((d, index) => ({ provider: d.provider, index }))
       .filter((d) => chosen.length > 0 || d.index !== destination.index);
     const phone = typeof fields.phone === 'string' ? fields.phone : null;
+    const markup = parsed.data.consentMarkup;
     const consentRecord = consentRecordStatement(c.env.DB, {
       leadId: lead.id,
       sessionId: session.id,
@@ -322,7 +325,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
           destinations: destinations.map((d) => d.index),
           followUps: destinations.map((d) => followUpsOf(form.destinations[d.index], lead)),
         },
-        [consentRecord],
+        markup ? [consentRecord, await snapshotStatement(c.env.DB, lead, markup)] : [consentRecord],
       );
     } catch (error) {
       // Two posts of one session raced: the consent record's UNIQUE session id let one through.

@@ -99,7 +99,7 @@ describe('the funnel, from a partner page to the admin page', () => {
 
       await page.goto(`${demo.relay}/admin.html`);
       await page.getByLabel('Admin token').fill(SANDBOX_SECRETS.ADMIN_TOKEN);
-      await page.getByLabel('Form id').first().fill('demo-leadexec');
+      await page.getByLabel('Numbers of form').fill('demo-leadexec');
       await page.getByLabel('Partner origin').fill(origin);
       await page.getByRole('button', { name: 'Show numbers' }).click();
       const funnel = page.getByRole('img', { name: /^Funnel:/ });

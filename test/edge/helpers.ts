@@ -14,9 +14,12 @@ export function relay(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`http://relay.test${path}`, init));
 }
 
-/** A fresh documentation-range address per call, so tests do not share one rate-limit bucket. */
+/**
+ * A fresh documentation-range address per call, so tests do not share one rate-limit bucket: fresh
+ * in its /64, since the relay counts an IPv6 client by its /64.
+ */
 export function testClientIp(): string {
-  return `2001:db8::${crypto.getRandomValues(new Uint16Array(1))[0]?.toString(16)}:${Date.now() % 65536}`;
+  return `2001:db8:${crypto.getRandomValues(new Uint16Array(1))[0]?.toString(16)}:${(Date.now() % 65536).toString(16)}::1`;
 }
 
 export function postLead(formId: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

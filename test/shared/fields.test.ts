@@ -191,7 +191,8 @@ describe('checkField, the check the widget runs as the consumer types', () => {
 
 describe('the email rule', () => {
   it('is zod’s own email pattern, written out so the widget ships no zod', () => {
-    expect(EMAIL.source).toBe(z.regexes.email.source);
+    // The same pattern, but for the escapes of "-" at the end of a class, which the linter drops.
+    expect(EMAIL.source).toBe(z.regexes.email.source.replaceAll('\\-]', '-]'));
     expect(EMAIL.flags).toBe(z.regexes.email.flags);
   });
 });

@@ -31,7 +31,8 @@ function $(element: LeadCapture, selector: string): HTMLElement {
 async function type(element: LeadCapture, name: string, value: string): Promise<void> {
   const input = $(element, `#lc-${name}`) as HTMLInputElement;
   input.value = value;
-  input.dispatchEvent(new Event('input'));
+  // As typing does: an input event bubbles out of the shadow root.
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
   input.dispatchEvent(new Event('blur'));
   await element.updateComplete;
 }
@@ -298,6 +299,47 @@ describe('<lead-capture>', () => {
   it('speaks English for a locale nobody defined, whatever its name', async () => {
     const element = await mount(undefined, 'locale="constructor"');
     expect($(element, '[part~="submit"]').textContent?.trim()).to.equal('Next');
+  });
+});
+
+describe('<lead-capture> funnel beacons', () => {
+  it('reports view, start, the step reached, submit and success, with nothing the consumer typed', async () => {
+    const element = await mount();
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    await success;
+    const beacons = stub?.beacons ?? [];
+    expect(beacons.map((b) => b.url)).to.deep.equal(
+      Array(beacons.length).fill('http://relay.test/v1/forms/quote/events'),
+    );
+    const events = beacons.flatMap((b) => b.body.events);
+    expect(events.map((e) => e.type)).to.deep.equal(['view', 'start', 'step', 'submit', 'success']);
+    expect(events[2]).to.deep.include({ step: 1 });
+    const sent = JSON.stringify(beacons);
+    for (const typed of ['Ada', 'ada@example.com', '07840']) expect(sent).not.to.contain(typed);
+  });
+
+  it('counts a step once, however often the consumer goes back to it', async () => {
+    const element = await mount();
+    await type(element, 'firstName', 'Ada');
+    await type(element, 'email', 'ada@example.com');
+    await submit(element);
+    ($(element, 'button.secondary') as HTMLButtonElement).click();
+    await element.updateComplete;
+    await submit(element);
+    const steps = (stub?.beacons ?? []).flatMap((b) => b.body.events).filter((e) => e.type === 'step');
+    expect(steps).to.have.length(1);
+  });
+
+  it('reports an error by its code only', async () => {
+    const element = await mount(() =>
+      Response.json({ error: { code: 'rate_limited', message: 'Too many requests' } }, { status: 429 }),
+    );
+    await fillAndSend(element);
+    await waitUntil(() => (stub?.beacons ?? []).some((b) => b.body.events[0]?.type === 'error'), 'an error beacon');
+    const error = (stub?.beacons ?? []).flatMap((b) => b.body.events).find((e) => e.type === 'error');
+    expect(Object.keys(error ?? {}).sort()).to.deep.equal(['at', 'code', 'type']);
+    expect(error).to.deep.include({ code: 'rate_limited' });
   });
 });
 

@@ -40,7 +40,14 @@ export interface PingPostAnswers {
 
 export function stubRelay(form: PublicForm = quoteForm, answerLead?: LeadAnswer, pingPost?: PingPostAnswers) {
   const calls: RelayCall[] = [];
+  /** The funnel beacons the widget sent, parsed: they leave through sendBeacon, not fetch. */
+  const beacons: { url: string; body: { events: { type: string }[]; utm_source?: string } }[] = [];
   const original = window.fetch;
+  const originalBeacon = navigator.sendBeacon;
+  navigator.sendBeacon = (url, data) => {
+    beacons.push({ url: String(url), body: JSON.parse(String(data)) });
+    return true;
+  };
   window.fetch = async (input, init) => {
     const request = new Request(input, init);
     const body = request.method === 'POST' ? await request.json() : undefined;
@@ -60,5 +67,12 @@ export function stubRelay(form: PublicForm = quoteForm, answerLead?: LeadAnswer,
     }
     return Response.json({ error: { code: 'form_not_found', message: 'No form has this id' } }, { status: 404 });
   };
-  return { calls, restore: () => (window.fetch = original) };
+  return {
+    calls,
+    beacons,
+    restore: () => {
+      window.fetch = original;
+      navigator.sendBeacon = originalBeacon;
+    },
+  };
 }

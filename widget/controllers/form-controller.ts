@@ -8,6 +8,7 @@ import { checkField } from '../../shared/fields.ts';
 import type { PublicForm } from '../../shared/form.ts';
 import type { LeadContext, LeadSubmission } from '../../shared/lead.ts';
 import type { PostResponse } from '../../shared/ping-post.ts';
+import { fits, snapshot } from '../consent-snapshot.ts';
 import { clearDraft, loadDraft, saveDraft } from '../draft.ts';
 import { LeadErrorEvent, LeadReadyEvent, LeadStepEvent, LeadSubmitEvent, LeadSuccessEvent } from '../events.ts';
 import type { LeadCapture } from '../lead-capture.ts';
@@ -34,6 +35,8 @@ export class FormController implements ReactiveController {
   announcement = '';
   outcome: Outcome | undefined;
   honeypot = '';
+  /** The form's consents as the consumer saw them on the last step's submit (consent-snapshot.ts). */
+  consentShown = '';
   /** What a submit on the last step does once the answers pass; a plain lead unless replaced. */
   complete: (form: PublicForm) => Promise<void> = (form) => this.sendLead(form);
 
@@ -227,6 +230,7 @@ export class FormController implements ReactiveController {
       this.goTo(this.step + 1);
       return;
     }
+    this.consentShown = snapshot(this.#host.renderRoot, '[part=consent]');
     this.#persist();
     this.show('sending');
     this.#host.dispatchEvent(new LeadSubmitEvent({ formId: form.id }));
@@ -237,22 +241,32 @@ export class FormController implements ReactiveController {
     return { ...captureContext(location, document.referrer), renderedAt: this.#renderedAt, locale: this.#host.locale };
   }
 
+  /**
+   * The lead as both of its routes take it: the answers, the consents, the page's context and the
+   * consent section as shown (`shown`: its markup).
+   */
+  lead(form: PublicForm, shown: string) {
+    return {
+      fields: this.normalisedValues(form),
+      consent: this.consent,
+      context: this.context(),
+      consentMarkup: fits(shown),
+    };
+  }
+
   async sendLead(form: PublicForm): Promise<void> {
     this.#idempotencyKey ??= crypto.randomUUID();
     this.#persist();
     const submission: LeadSubmission = {
-      fields: this.normalisedValues(form),
-      consent: this.consent,
-      context: this.context(),
+      ...this.lead(form, this.consentShown),
+      // Undefined unless a bot filled the honeypot or Turnstile gave a token: JSON then leaves them out.
+      website: this.honeypot || undefined,
+      turnstileToken: this.#turnstile.spend(),
     };
-    if (this.honeypot) submission.website = this.honeypot;
-    const token = this.#turnstile.spend();
-    if (token) submission.turnstileToken = token;
     const key = this.#idempotencyKey;
     const result = await withRetries(() => submitLead(this.relay, form.id, submission, key));
     if (!result.ok) return this.fail(result.error);
-    const { leadId, transfer, redirectUrl } = result.value;
-    this.succeed(transfer ? { leadId, transfer } : { leadId }, redirectUrl);
+    this.succeed(result.value, result.value.redirectUrl);
   }
 
   /**

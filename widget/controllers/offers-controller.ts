@@ -6,6 +6,7 @@
 import { type ReactiveController, render } from 'lit';
 import type { PublicForm } from '../../shared/form.ts';
 import type { Offer, PingRequest, PostRequest } from '../../shared/ping-post.ts';
+import { snapshot } from '../consent-snapshot.ts';
 import { LeadOfferAcceptEvent, LeadOffersEvent } from '../events.ts';
 import type { LeadCapture } from '../lead-capture.ts';
 import { pingOffers, postOffers, withRetries } from '../relay-client.ts';
@@ -22,19 +23,14 @@ interface Session {
   notice: string;
 }
 
-let offersSheet: CSSStyleSheet | undefined;
-
 /**
- * The light-DOM block's styles, adopted by the document once: a constructed style sheet, not a
- * `<style>` element, so a page whose Content-Security-Policy forbids inline styles still styles it.
+ * The light-DOM block's styles, adopted by the document once: a constructed style sheet (Lit's, made
+ * once), not a `<style>` element, so a page whose Content-Security-Policy forbids inline styles
+ * still styles it.
  */
 function adoptOffersStyles(root: Document | ShadowRoot): void {
-  if (!offersSheet) {
-    offersSheet = new CSSStyleSheet();
-    offersSheet.replaceSync(OFFERS_STYLE);
-  }
-  if (!root.adoptedStyleSheets.includes(offersSheet))
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, offersSheet];
+  const sheet = OFFERS_STYLE.styleSheet;
+  if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }
 
 export class OffersController implements ReactiveController {
@@ -103,16 +99,14 @@ export class OffersController implements ReactiveController {
     this.#update({ sending: true });
     this.#host.dispatchEvent(new LeadOfferAcceptEvent({ offerIds }));
     const request: PostRequest = {
-      fields: this.#form.normalisedValues(definition),
+      // What the consumer consented with: the form's own consents, then the offers as on screen.
+      ...this.#form.lead(definition, this.#form.consentShown + snapshot(this.#host, '.lc-offers')),
       offerIds,
-      consent: this.#form.consent,
-      context: this.#form.context(),
     };
     const result = await withRetries(() => postOffers(this.#form.relay, definition.id, session.sessionId, request));
     if (result.ok) {
-      const { leadId, redirectUrl, transfer } = result.value;
       this.#session = undefined;
-      this.#form.succeed(transfer ? { leadId, transfer } : { leadId }, redirectUrl);
+      this.#form.succeed(result.value, result.value.redirectUrl);
     } else if (result.error.code === 'order_expired') {
       await this.#ping(definition, this.#form.strings.offersRefreshed);
     } else {

@@ -43,7 +43,7 @@ export function fieldControl({ field, value, error, strings, onInput, onBlur }: 
         name=${field.name}
         .checked=${value === true}
         ?required=${field.required}
-        aria-invalid=${error ? 'true' : 'false'}
+        aria-invalid=${!!error}
         aria-describedby=${describedBy}
         @change=${(e: Event) => onInput(field.name, (e.target as HTMLInputElement).checked)}
         @blur=${blur}
@@ -63,7 +63,7 @@ export function fieldControl({ field, value, error, strings, onInput, onBlur }: 
       part="select"
       name=${field.name}
       ?required=${field.required}
-      aria-invalid=${error ? 'true' : 'false'}
+      aria-invalid=${!!error}
       aria-describedby=${describedBy}
       @change=${input}
       @blur=${blur}
@@ -79,7 +79,7 @@ export function fieldControl({ field, value, error, strings, onInput, onBlur }: 
       .value=${text}
       maxlength=${field.maxLength ?? nothing}
       ?required=${field.required}
-      aria-invalid=${error ? 'true' : 'false'}
+      aria-invalid=${!!error}
       aria-describedby=${describedBy}
       @input=${input}
       @blur=${blur}
@@ -95,7 +95,7 @@ export function fieldControl({ field, value, error, strings, onInput, onBlur }: 
       autocomplete=${field.autocomplete ?? nothing}
       placeholder=${field.placeholder ?? nothing}
       ?required=${field.required}
-      aria-invalid=${error ? 'true' : 'false'}
+      aria-invalid=${!!error}
       aria-describedby=${describedBy}
       @input=${input}
       @blur=${blur}

@@ -71,14 +71,17 @@ export function formScreen(p: FormScreenProps): TemplateResult {
         ? form.consents.map((consent) => {
             const id = `lc-consent-${consent.name}`;
             const error = p.errors[`consent.${consent.name}`];
+            // Bound as attribute too, so the consent snapshot shows the tick (consent-snapshot.ts).
+            const ticked = p.consent[consent.name] === true;
             return html`<div class="check" part="consent">
               <input
                 id=${id}
                 type="checkbox"
                 part="checkbox"
-                .checked=${p.consent[consent.name] === true}
+                .checked=${ticked}
+                ?checked=${ticked}
                 ?required=${consent.required}
-                aria-invalid=${error ? 'true' : 'false'}
+                aria-invalid=${!!error}
                 aria-describedby=${error ? `${id}-error` : nothing}
                 @change=${(e: Event) => p.onConsent(consent.name, (e.target as HTMLInputElement).checked)}
               />
@@ -97,7 +100,7 @@ export function formScreen(p: FormScreenProps): TemplateResult {
     <p class="visually-hidden" role="status" aria-live="polite">${p.announcement}</p>
     <div class="actions" part="actions">
       ${step > 0 ? html`<button type="button" class="secondary" part="button back" @click=${p.onBack}>${strings.back}</button>` : nothing}
-      <button type="submit" class="primary" part="button submit" ?disabled=${p.sending} aria-busy=${p.sending ? 'true' : 'false'}>
+      <button type="submit" class="primary" part="button submit" ?disabled=${p.sending} aria-busy=${p.sending}>
         ${p.sending ? strings.sending : last ? (p.submitLabel ?? form.submitLabel ?? strings.submit) : strings.next}
       </button>
     </div>

@@ -10,7 +10,7 @@
  * are scoped under `lead-capture > .lc-offers` (nested rules) and kept plain; the `--lc-*` colours
  * set on the element reach it by inheritance, so it follows the theme.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Offer } from '../../shared/ping-post.ts';
 import type { Strings } from '../locales.ts';
 
@@ -28,8 +28,11 @@ export interface OffersScreenProps {
   onSubmit: (e: Event) => void;
 }
 
-/** Styles for the light-DOM block; every selector is scoped to the element's own child. */
-export const OFFERS_STYLE = `lead-capture>.lc-offers{display:block;font:inherit;--p:var(--lc-color-primary);
+/**
+ * Styles for the light-DOM block; every selector is scoped to the element's own child. Tagged with
+ * Lit's css, so the build compacts them and Lit makes the constructed style sheet the document adopts.
+ */
+export const OFFERS_STYLE = css`lead-capture>.lc-offers{display:block;font:inherit;--p:var(--lc-color-primary);
 fieldset{border:0;margin:0;padding:0}
 .lc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
 .lc-offer{border:1px solid var(--lc-color-border);border-radius:var(--lc-radius);padding:.75rem;margin:0 0 .75rem}
@@ -62,6 +65,8 @@ export function offersScreen(p: OffersScreenProps): TemplateResult {
         <legend class="lc-visually-hidden">${strings.offersTitle}</legend>
         ${p.offers.map((offer) => {
           const id = `lc-offer-${offer.offerId}`;
+          // Bound as attribute too, so the consent snapshot shows the tick (consent-snapshot.ts).
+          const chosen = p.chosen.has(offer.offerId);
           const cost = offer.price > 0 ? strings.price(offer.price) : '';
           const details = link(offer.url, strings.offerDetails);
           const privacy = link(offer.tcpa.privacyUrl, strings.privacy);
@@ -71,7 +76,8 @@ export function offersScreen(p: OffersScreenProps): TemplateResult {
               <input
                 id=${id}
                 type="checkbox"
-                .checked=${p.chosen.has(offer.offerId)}
+                .checked=${chosen}
+                ?checked=${chosen}
                 ?disabled=${p.none}
                 aria-describedby="${id}-consent"
                 @change=${(e: Event) => p.onToggle(offer.offerId, (e.target as HTMLInputElement).checked)}
@@ -87,7 +93,7 @@ export function offersScreen(p: OffersScreenProps): TemplateResult {
         })}
         ${
           p.allowNone
-            ? html`<label class="lc-none"><input type="checkbox" .checked=${p.none}
+            ? html`<label class="lc-none"><input type="checkbox" .checked=${p.none} ?checked=${p.none}
                 @change=${(e: Event) => p.onNone((e.target as HTMLInputElement).checked)} /> ${strings.noOffer}</label>`
             : nothing
         }
@@ -95,7 +101,7 @@ export function offersScreen(p: OffersScreenProps): TemplateResult {
       <p role="status" aria-live="polite">${p.notice}</p>
       <div class="lc-actions">
         <button type="button" class="lc-secondary" ?disabled=${p.sending} @click=${p.onChange}>${strings.offersChange}</button>
-        <button type="submit" data-tf-element-role="submit" ?disabled=${!ready || p.sending} aria-busy=${p.sending ? 'true' : 'false'}>
+        <button type="submit" data-tf-element-role="submit" ?disabled=${!ready || p.sending} aria-busy=${p.sending}>
           ${p.sending ? strings.sending : strings.offersSubmit}
         </button>
       </div>

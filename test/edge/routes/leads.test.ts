@@ -23,7 +23,7 @@ describe('POST /v1/forms/:formId/leads', () => {
       .first<{ form_id: string; fields: string; ip: string }>();
     expect(row?.form_id).toBe('demo-takepayments');
     expect(JSON.parse(row?.fields ?? '{}')).toMatchObject({ email: 'ada@example.com', postcode: 'SW1A 1AA' });
-    expect(row?.ip).toMatch(/^2001:db8::/);
+    expect(row?.ip).toMatch(/^2001:db8:/);
   });
 
   it('answers 400 invalid_json for a broken body', async () => {

@@ -39,13 +39,23 @@ describe('the hostile-traffic corpus', () => {
     '$route answers $title to $name',
     async (c) => {
       const ip = c.headers['cf-connecting-ip'] ?? testClientIp();
-      for (let i = 0; i < (c.warmUp ?? 0); i++) await (await send(c, ip)).body?.cancel();
+      const addressOf = (i: number) => c.addressOf?.(i) ?? ip;
+      const warmUp = c.warmUp ?? 0;
+      for (let i = 0; i < warmUp; i++) await (await send(c, addressOf(i))).body?.cancel();
+      if (c.providerAnswer) {
+        const { provider, body } = c.providerAnswer;
+        sandbox.state.addFault(provider, { fault: { kind: 'status', status: 200, body }, times: 1 });
+      }
       const before = await leadCount();
 
-      const response = await send(c, ip);
+      const response = await send(c, addressOf(warmUp));
       const text = await response.text();
 
       expect(response.status, text).toBe(c.status);
+      if (c.answer) expect(JSON.parse(text)).toMatchObject(c.answer);
+      if (c.maxAnswerBytes) expect(new TextEncoder().encode(text).byteLength).toBeLessThanOrEqual(c.maxAnswerBytes);
+      // JSON.stringify writes a lone surrogate as an escape: none may reach a client's parser.
+      expect(text, 'the answer is text').not.toMatch(/\\ud[89a-f][0-9a-f]{2}/i);
       if (c.code) {
         expect(response.headers.get('content-type')).toMatch(/^application\/json/);
         const body = apiErrorSchema.parse(JSON.parse(text));
@@ -65,7 +75,10 @@ describe('the hostile-traffic corpus', () => {
       expect(secretsIn(everything)).toEqual([]);
 
       expect(await leadCount(), 'no lead is stored').toBe(before);
-      expect(sandbox.state.received, 'no provider is called').toEqual([]);
+      expect(
+        sandbox.state.received.map((r) => r.provider),
+        'no provider is called, but one whose answer is the case',
+      ).toEqual(c.providerAnswer ? [c.providerAnswer.provider] : []);
     },
   );
 });

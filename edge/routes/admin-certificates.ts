@@ -1,0 +1,27 @@
+/**
+ * @module `GET /v1/admin/leads/:leadId/certificate` (Bearer `ADMIN_TOKEN`): a lead's consent
+ * certificate, as signed JSON or as a page to print, whichever the `Accept` header prefers (JSON
+ * when it names neither).
+ */
+import { Hono } from 'hono';
+import { accepts } from 'hono/accepts';
+import { buildCertificate, signCertificate } from '../privacy/certificate.ts';
+import { certificatePage } from '../privacy/certificate-page.ts';
+import { adminAuth } from '../security/admin-auth.ts';
+
+export const adminCertificateRoutes = new Hono<{ Bindings: Env }>().get(
+  '/leads/:leadId/certificate',
+  adminAuth(),
+  async (c) => {
+    const certificate = await buildCertificate(c.env.DB, c.req.param('leadId'));
+    const signed = await signCertificate(c.env.CERTIFICATE_SECRET, certificate);
+    // One address, two representations: a cache must key them by what was asked for.
+    c.header('Vary', 'Accept');
+    const type = accepts(c, {
+      header: 'Accept',
+      supports: ['application/json', 'text/html'],
+      default: 'application/json',
+    });
+    return type === 'text/html' ? c.html(certificatePage(signed)) : c.json(signed);
+  },
+);
