@@ -8,15 +8,8 @@
  */
 import type { LeadContext } from '../shared/lead.ts';
 
-const TYPES: Record<string, string> = {
-  'lead-ready': 'view',
-  'lead-step': 'step',
-  'lead-submit': 'submit',
-  'lead-success': 'success',
-  'lead-error': 'error',
-  'lead-offers': 'offers_shown',
-  'lead-offer-accept': 'offers_chosen',
-};
+/** Each `lead-<name>` event, and the funnel type it counts as when that is another name. */
+const TYPES = 'ready:view step submit success error offers:offers_shown offer-accept:offers_chosen';
 
 interface Detail {
   step?: number;
@@ -37,15 +30,16 @@ export function reportUse(
       JSON.stringify({ events: [{ ...event, at: Date.now() }], utm_source: answers.context().utm_source }),
     );
   };
-  for (const [name, type] of Object.entries(TYPES)) {
-    host.addEventListener(name, (event) => {
+  for (const pair of TYPES.split(' ')) {
+    const [name = '', type = name] = pair.split(':');
+    host.addEventListener(`lead-${name}`, (event) => {
       const detail = (event as Event & { detail: Detail }).detail;
       const { step } = detail;
       // A step counts once, the first time it is reached; going back reaches nothing new.
       if ((step as number) <= reached) return;
       reached = step ?? reached;
       send({ type, step, code: detail.code, count: (detail.offers ?? detail.offerIds)?.length });
-      if (host.dataLayer && /^(submit|success|error)$/.test(type)) {
+      if (host.dataLayer && 'submit success error'.includes(type)) {
         const page = window as { dataLayer?: unknown[] };
         page.dataLayer ??= [];
         page.dataLayer.push({ event: `lead_${type}`, leadForm: host.form, ...detail });

@@ -152,19 +152,13 @@ export const styles = css`
   .done h2:focus {
     outline: none;
   }
-  .honeypot {
+  /* Off-screen, not gone: screen readers still read the live region, bots still fill the honeypot. */
+  .visually-hidden {
     position: absolute;
     left: -10000px;
     width: 1px;
     height: 1px;
     overflow: hidden;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip-path: inset(50%);
     white-space: nowrap;
   }
 `;

@@ -93,7 +93,15 @@ describe('the production build', () => {
     expect(worker).not.toMatch(/["'`]demo-[a-z]/);
 
     const assets = path.join(dir, 'dist/assets');
-    expect(readdirSync(assets).sort()).toEqual(['_headers', 'admin.html', 'admin.js', 'styles.css', 'widget.js']);
+    expect(readdirSync(assets).sort()).toEqual([
+      '_headers',
+      'admin-api.js',
+      'admin-stats.js',
+      'admin.html',
+      'admin.js',
+      'styles.css',
+      'widget.js',
+    ]);
     const served = textOf(assets);
     expect(served).not.toMatch(/demo-[a-z]|_sandbox/);
     for (const secret of Object.values(SANDBOX_SECRETS)) {

@@ -91,7 +91,7 @@ export function formScreen(p: FormScreenProps): TemplateResult {
           })
         : nothing
     }
-    <div class="honeypot" aria-hidden="true">
+    <div class="visually-hidden" aria-hidden="true">
       <label for="lc-website">Website</label>
       <input id="lc-website" name="website" tabindex="-1" autocomplete="off" @input=${(e: Event) =>
         p.onHoneypot((e.target as HTMLInputElement).value)} />

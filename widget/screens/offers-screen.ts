@@ -32,18 +32,18 @@ export interface OffersScreenProps {
  * Styles for the light-DOM block; every selector is scoped to the element's own child. Tagged with
  * Lit's css, so the build compacts them and Lit makes the constructed style sheet the document adopts.
  */
-export const OFFERS_STYLE = css`lead-capture>.lc-offers{display:block;font:inherit;--p:var(--lc-color-primary);
+export const OFFERS_STYLE = css`lead-capture>.lc-offers{display:block;font:inherit;
 fieldset{border:0;margin:0;padding:0}
-.lc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}
+.lc-visually-hidden{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden;white-space:nowrap}
 .lc-offer{border:1px solid var(--lc-color-border);border-radius:var(--lc-radius);padding:.75rem;margin:0 0 .75rem}
 .lc-offer label{display:flex;gap:.5rem;align-items:flex-start;font-weight:600}
 .lc-consent{font-size:.875em;margin:.5rem 0 0}
 h3{font-size:1.125em;margin:0 0 .5rem}
 .lc-actions{display:flex;gap:.5rem;justify-content:space-between;flex-wrap:wrap}
-button{font:inherit;font-weight:600;padding:.625rem 1.25rem;border-radius:var(--lc-radius);border:1px solid var(--p);background:var(--p);color:var(--lc-color-on-primary);cursor:pointer}
-.lc-secondary{background:none;color:var(--p)}
+button{font:inherit;font-weight:600;border-radius:var(--lc-radius);padding:.625rem 1.25rem;cursor:pointer;border:1px solid var(--lc-color-primary);background:var(--lc-color-primary);color:var(--lc-color-on-primary)}
+.lc-secondary{background:none;color:var(--lc-color-primary)}
 [disabled]{opacity:.6;cursor:not-allowed}
-:focus-visible{outline:3px solid var(--p);outline-offset:2px}}`;
+:focus-visible{outline:3px solid var(--lc-color-focus);outline-offset:2px}}`;
 
 /** The relay already keeps only http(s) links; checked again here because they land in the page's DOM. */
 function web(url: string): string | undefined {
