@@ -206,6 +206,13 @@ export const dialler = defineAdapter({
       refusal ?? { outcome: 'delivered', reference: lead.id, httpStatus: reply.status, response: excerpt(reply.text) }
     );
   },
+  async cancel(lead, context) {
+    const result = await cancelDiallerLead(lead, context);
+    // The dialler's answer body stays out: the warning is what it means.
+    return result.cancelled
+      ? { cancelled: true, httpStatus: result.httpStatus }
+      : { cancelled: false, warning: result.warning, httpStatus: result.httpStatus };
+  },
   // The dialler has a test mode of its own: it checks the lead as it would a real one and saves nothing.
   async dryRun(lead, context) {
     const tested = await testDiallerLead(lead, context);

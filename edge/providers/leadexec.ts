@@ -790,6 +790,15 @@ export const leadexec = defineAdapter({
     if (transfer) handoff.transfer = transfer;
     return { ...result, handoff };
   },
+  // LeadExec's status takes the insert's requestId (kept in the delivered attempt's answer), not its lead id.
+  async requestStatus(deliveredAnswers, call) {
+    const requestId = deliveredAnswers.map(requestIdOf).find(Boolean);
+    if (!requestId) return undefined;
+    const answer = await requestStatus(call, requestId).catch(() => undefined);
+    return answer?.outcome === 'answered'
+      ? { answered: true, requestId: answer.body.requestId, results: answer.body.results }
+      : { answered: false };
+  },
   // Each offer the consumer chose is marked accepted once the post is in: a step, so the buyer the
   // consumer chose is told even when LeadExec fails the first time.
   followUps: (lead) => (lead.pingPost?.offerIds ?? []).map((offerId) => ({ kind: 'accept', payload: { offerId } })),

@@ -93,6 +93,16 @@ export interface FollowUp {
   payload: unknown;
 }
 
+/** What a provider's cancel came to: its answer's status, and its reason when it did not cancel. */
+export interface CancelResult {
+  cancelled: boolean;
+  warning?: string;
+  httpStatus: number | null;
+}
+
+/** A provider's account of a lead: the id it was asked by and what it answered, or that it did not. */
+export type ProviderStatus = { answered: true; requestId: string; results: unknown } | { answered: false };
+
 /** What a dry run of one destination came to. */
 export interface DryRunResult {
   ok: boolean;
@@ -125,6 +135,19 @@ export interface ProviderAdapter<Schema extends z.ZodType = z.ZodType> {
    * builds and checks the request as `deliver` does and stops before it leaves.
    */
   dryRun?(lead: CanonicalLead, context: ProviderContext<z.infer<Schema>>): Promise<DryRunResult>;
+  /**
+   * Takes back a lead the provider has (the dialler's cancel), for an operator and for erasure:
+   * whether it was, and the provider's reason when not.
+   */
+  cancel?(lead: CanonicalLead, context: ProviderContext<z.infer<Schema>>): Promise<CancelResult>;
+  /**
+   * The provider's own account of a lead it has (LeadExec's request status), from the answers of
+   * its delivered attempts; undefined when those answers name nothing to ask about.
+   */
+  requestStatus?(
+    deliveredAnswers: readonly string[],
+    context: ProviderContext<z.infer<Schema>>,
+  ): Promise<ProviderStatus | undefined>;
   /** The steps an operator can run on a lead this provider has, by kind. */
   readonly steps?: Readonly<Record<string, StepDefinition<z.infer<Schema>>>>;
   /**

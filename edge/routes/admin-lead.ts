@@ -1,7 +1,7 @@
 /**
  * @module One lead as the admin routes show it and act on it: the lead with every delivery, step
- * and attempt, its consent record, changes and, once erased, its tombstone; and the dialler cancel
- * both the cancel route and erasure use.
+ * and attempt, its consent record, changes and, once erased, its tombstone; and the provider calls
+ * the admin routes make about it (a cancel, for the cancel route and erasure alike).
  */
 import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
 import { deliverySettings } from '../delivery/settings.ts';
@@ -9,8 +9,8 @@ import { type DeliveryRow, getLead, listAttempts, listDeliveries, listLeadChange
 import { ApiError } from '../errors.ts';
 import { loadConsentRecord } from '../ping-post/sessions.ts';
 import { loadErasure } from '../privacy/subjects.ts';
-import { cancelDiallerLead, type DiallerOptions } from '../providers/dialler.ts';
-import type { CanonicalLead } from '../providers/types.ts';
+import { adapterFor } from '../providers/registry.ts';
+import type { CancelResult, CanonicalLead } from '../providers/types.ts';
 
 export async function loadLead(db: D1Database, leadId: string) {
   const stored = await getLead(db, leadId);
@@ -75,27 +75,29 @@ export async function leadView(db: D1Database, stored: NonNullable<Awaited<Retur
   };
 }
 
+/** What an adapter needs to call its provider about one of a form's destinations, bounded in time. */
+export function providerContext(env: Env, formId: string, destinationIndex: number) {
+  const { destination, baseUrl, apiKey } = resolveDestination(env, formId, destinationIndex);
+  return {
+    options: destination.options,
+    baseUrl,
+    apiKey,
+    signal: AbortSignal.timeout(deliverySettings(env).timeoutMs),
+  };
+}
+
 /**
- * Cancels the lead at one dialler destination. Not reaching the dialler is an answer too, so one
- * destination that fails never hides the others.
+ * Cancels the lead at one destination whose provider can take a lead back. Not reaching the
+ * provider is an answer too, so one destination that fails never hides the others.
  */
-export async function cancelAtDialler(env: Env, lead: CanonicalLead, destinationIndex: number) {
+export async function cancelAt(env: Env, lead: CanonicalLead, destinationIndex: number): Promise<CancelResult> {
   try {
-    const { destination, baseUrl, apiKey } = resolveDestination(env, lead.formId, destinationIndex);
-    const result = await cancelDiallerLead(lead, {
-      // Checked against the dialler schema when the relay started.
-      options: destination.options as DiallerOptions,
-      baseUrl,
-      apiKey,
-      signal: AbortSignal.timeout(deliverySettings(env).timeoutMs),
-    });
-    // The dialler's answer body stays out: the warning is what it means.
-    return result.cancelled
-      ? { cancelled: true, httpStatus: result.httpStatus }
-      : { cancelled: false, warning: result.warning, httpStatus: result.httpStatus };
+    const adapter = adapterFor(resolveDestination(env, lead.formId, destinationIndex).destination.provider);
+    if (!adapter?.cancel) return { cancelled: false, warning: 'this provider cannot cancel a lead', httpStatus: null };
+    return await adapter.cancel(lead, providerContext(env, lead.formId, destinationIndex));
   } catch (error) {
     const warning =
-      error instanceof ConfigurationError ? `configuration: ${error.message}` : 'the dialler could not be reached';
+      error instanceof ConfigurationError ? `configuration: ${error.message}` : 'the provider could not be reached';
     return { cancelled: false, warning, httpStatus: null };
   }
 }

@@ -1,7 +1,7 @@
 /**
  * @module Admin routes (Bearer `ADMIN_TOKEN`): list leads, one lead with every delivery, step and
  * attempt, replay of failed deliveries and steps (a delivered one is never sent again), LeadExec's
- * own view of a delivered lead (its request status), cancelling a lead at its dialler destinations,
+ * own view of a delivered lead (its request status), cancelling a lead where its provider can,
  * changing a lead's answers (sent on as an update where the provider takes one), actions at a
  * provider that has the lead (steps), a dry run of a form's destinations, and any version of a
  * form's texts that a consumer was shown.
@@ -31,12 +31,11 @@ import { forms } from '../forms/index.ts';
 import { loadTexts } from '../forms/texts-history.ts';
 import { checkSubmission, validationFailed } from '../intake/checks.ts';
 import { DryRunStop, dryRunTransport } from '../providers/http.ts';
-import { type LeadExecOptions, requestIdOf, requestStatus } from '../providers/leadexec.ts';
 import { adapterFor } from '../providers/registry.ts';
 import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.ts';
 import { adminAuth } from '../security/admin-auth.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
-import { cancelAtDialler, leadView, loadLead, loadLiveLead } from './admin-lead.ts';
+import { cancelAt, leadView, loadLead, loadLiveLead, providerContext } from './admin-lead.ts';
 import { subjectRoutes } from './subjects.ts';
 
 const listQuerySchema = z.strictObject({
@@ -132,53 +131,40 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
   })
   .get('/leads/:leadId/status', async (c) => {
     const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
-    const delivery = (await listDeliveries(c.env.DB, lead.id)).find(
-      (d) => d.kind === 'lead' && d.provider === 'leadexec' && d.status === 'delivered',
-    );
-    // LeadExec's status takes the insert's requestId (kept in the delivered attempt's answer), not its lead id.
-    const attempts = delivery ? await listAttempts(c.env.DB, delivery.id) : [];
-    const requestId = attempts
-      .filter((a) => a.outcome === 'delivered')
-      .map((a) => requestIdOf(a.response ?? ''))
-      .find(Boolean);
-    if (!delivery || !requestId) {
-      throw new ApiError('not_delivered', 'This lead has no delivery at LeadExec to ask about yet');
+    // The first delivered destination whose provider gives an account of its leads.
+    for (const delivery of await listDeliveries(c.env.DB, lead.id)) {
+      const adapter = adapterFor(delivery.provider);
+      if (delivery.kind !== 'lead' || delivery.status !== 'delivered' || !adapter?.requestStatus) continue;
+      const answers = (await listAttempts(c.env.DB, delivery.id))
+        .filter((a) => a.outcome === 'delivered')
+        .map((a) => a.response ?? '');
+      const status = await adapter.requestStatus(answers, providerContext(c.env, lead.formId, delivery.destination));
+      if (!status) break;
+      if (!status.answered)
+        throw new ApiError('upstream_failed', `${delivery.provider} did not answer the status request`);
+      return c.json({
+        leadId: lead.id,
+        provider: delivery.provider,
+        reference: delivery.reference,
+        requestId: status.requestId,
+        results: status.results,
+      });
     }
-    const { destination, baseUrl, apiKey } = resolveDestination(c.env, lead.formId, delivery.destination);
-    const answer = await requestStatus(
-      {
-        // Checked against the LeadExec schema when the relay started.
-        options: destination.options as LeadExecOptions,
-        baseUrl,
-        apiKey,
-        signal: AbortSignal.timeout(deliverySettings(c.env).timeoutMs),
-      },
-      requestId,
-    ).catch(() => undefined);
-    if (answer?.outcome !== 'answered') {
-      throw new ApiError('upstream_failed', 'LeadExec did not answer the status request');
-    }
-    return c.json({
-      leadId: lead.id,
-      provider: 'leadexec',
-      reference: delivery.reference,
-      requestId: answer.body.requestId,
-      results: answer.body.results,
-    });
+    throw new ApiError('not_delivered', 'This lead has no delivery at a provider that reports status to ask about yet');
   })
   .post('/leads/:leadId/cancel', async (c) => {
     const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
-    const diallerDeliveries = (await listDeliveries(c.env.DB, lead.id)).filter(
-      (d) => d.kind === 'lead' && d.provider === 'dialler',
+    const cancellable = (await listDeliveries(c.env.DB, lead.id)).filter(
+      (d) => d.kind === 'lead' && adapterFor(d.provider)?.cancel,
     );
-    if (diallerDeliveries.length === 0) {
-      throw new ApiError('no_dialler_destination', 'This lead was not sent to a dialler: nothing to cancel');
+    if (cancellable.length === 0) {
+      throw new ApiError('no_dialler_destination', 'This lead was not sent to a provider that can cancel it');
     }
     const cancellations = await Promise.all(
-      diallerDeliveries.map(async (d) => ({
+      cancellable.map(async (d) => ({
         provider: d.provider,
         destination: d.destination,
-        ...(await cancelAtDialler(c.env, lead, d.destination)),
+        ...(await cancelAt(c.env, lead, d.destination)),
       })),
     );
     return c.json({ leadId: lead.id, cancellations });

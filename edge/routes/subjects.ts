@@ -1,9 +1,10 @@
 /**
  * @module A person's data on request (admin): `GET /subjects?email=…|phone=…` exports every lead of
  * theirs with its deliveries, steps, attempts and consent record; `DELETE /subjects?…` and
- * `DELETE /leads/:leadId` erase them and leave tombstones. Only the dialler documents a way to
- * delete a lead (`/lead/cancel`, which needs the mobile, so it runs before erasure when asked with
- * `cancel=dialler`); the erasure answer names every provider holding the lead and what it offers.
+ * `DELETE /leads/:leadId` erase them and leave tombstones. A provider that can take a lead back
+ * (an adapter with `cancel`: the dialler's `/lead/cancel`, which needs the mobile) does so before the
+ * erasure when asked with `cancel=true`; the answer names every provider holding the lead and what
+ * it offers.
  */
 import { Hono } from 'hono';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
@@ -12,11 +13,13 @@ import { toApiIssues } from '../../shared/errors.ts';
 import { listDeliveries } from '../delivery/store.ts';
 import { validationFailed } from '../intake/checks.ts';
 import { eraseLeads, type Subject, subjectLeadIds, tokenFingerprint } from '../privacy/subjects.ts';
-import { cancelAtDialler, leadView, loadLead } from './admin-lead.ts';
+import { adapterFor } from '../providers/registry.ts';
+import { cancelAt, leadView, loadLead } from './admin-lead.ts';
 
 const optionsShape = {
   reason: z.string().trim().min(1).max(200).optional(),
-  cancel: z.literal('dialler').optional(),
+  /** `true`: where a provider can take the lead back (the dialler), it does so before the erasure. */
+  cancel: z.enum(['true', 'false']).optional(),
 };
 
 const subjectQuerySchema = z
@@ -54,7 +57,7 @@ function subjectOf(query: z.infer<typeof subjectQuerySchema>): Subject {
   return { phone: number.number };
 }
 
-/** What each provider that has the lead offers for deleting it, doing the dialler's cancel when asked. */
+/** What each provider that has the lead offers for deleting it, cancelling it there first when asked. */
 async function atProviders(env: Env, stored: Awaited<ReturnType<typeof loadLead>>, cancel: boolean) {
   const delivered = (await listDeliveries(env.DB, stored.lead.id)).filter(
     (d) => d.kind === 'lead' && d.status === 'delivered',
@@ -62,9 +65,9 @@ async function atProviders(env: Env, stored: Awaited<ReturnType<typeof loadLead>
   return Promise.all(
     delivered.map(async (d) => {
       const base = { provider: d.provider, destination: d.destination, reference: d.reference };
-      if (d.provider !== 'dialler') return { ...base, deletion: 'none' as const };
+      if (!adapterFor(d.provider)?.cancel) return { ...base, deletion: 'none' as const };
       if (!cancel) return { ...base, deletion: 'available' as const };
-      const result = await cancelAtDialler(env, stored.lead, d.destination);
+      const result = await cancelAt(env, stored.lead, d.destination);
       return result.cancelled
         ? { ...base, deletion: 'cancelled' as const }
         : { ...base, deletion: 'not_cancelled' as const, warning: result.warning };
@@ -80,7 +83,7 @@ async function erase(
 ) {
   const stored = await loadLead(env.DB, leadId);
   if (stored.purgedAt) return { leadId, erased: true, providers: [] };
-  const providers = await atProviders(env, stored, options.cancel === 'dialler');
+  const providers = await atProviders(env, stored, options.cancel === 'true');
   await eraseLeads(env.DB, [leadId], {
     reason: options.reason ?? 'erasure requested',
     requestedBy: tokenFingerprint(by.token),
@@ -105,7 +108,7 @@ export const subjectRoutes = new Hono<{ Bindings: Env }>()
     const subject = subjectOf(query);
     const by = { token: tokenOf(c.req.header('authorization')), matchedBy: 'email' in subject ? 'email' : 'phone' };
     const leads = [];
-    // One at a time: each may call the dialler, and the subject rarely has many leads.
+    // One at a time: each may call a provider to cancel, and a subject rarely has many leads.
     for (const id of await subjectLeadIds(c.env.DB, subject)) leads.push(await erase(c.env, id, query, by));
     return c.json({ erased: leads.length, leads });
   })

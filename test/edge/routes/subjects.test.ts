@@ -192,7 +192,7 @@ describe('DELETE /v1/admin/leads/:leadId', () => {
     expect(sandbox.state.receivedBy('dialler').filter((r) => r.path.endsWith('/lead/cancel'))).toHaveLength(0);
 
     const cancelled = (await (
-      await admin(`/leads/${await dialled()}?cancel=dialler`, { method: 'DELETE' })
+      await admin(`/leads/${await dialled()}?cancel=true`, { method: 'DELETE' })
     ).json()) as Erased;
     expect(cancelled.providers).toEqual([expect.objectContaining({ provider: 'dialler', deletion: 'cancelled' })]);
     expect(sandbox.state.receivedBy('dialler').filter((r) => r.path.endsWith('/lead/cancel'))).toHaveLength(1);
