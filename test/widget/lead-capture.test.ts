@@ -296,6 +296,14 @@ describe('<lead-capture>', () => {
     expect($(element, '#lc-firstName-error').textContent).to.equal('Use at most 200 characters');
   });
 
+  it('re-renders a widget already on the page when its locale is defined after it', async () => {
+    const element = await mount(undefined, 'locale="nl-NL"');
+    expect($(element, '[part~="submit"]').textContent?.trim()).to.equal('Next');
+    (customElements.get('lead-capture') as typeof LeadCapture).defineLocale('nl-NL', { next: 'Volgende' });
+    await element.updateComplete;
+    expect($(element, '[part~="submit"]').textContent?.trim()).to.equal('Volgende');
+  });
+
   it('speaks English for a locale nobody defined, whatever its name', async () => {
     const element = await mount(undefined, 'locale="constructor"');
     expect($(element, '[part~="submit"]').textContent?.trim()).to.equal('Next');
