@@ -151,21 +151,11 @@ describe('dialler: the simulator gives every documented answer from realistic in
     expect(result).toMatchObject({ outcome: 'rejected', reason: 'email: Email cannot be blank.', httpStatus: 400 });
   });
 
-  it('refuses empty data with the documented field error', async () => {
-    const response = await fetch(`${baseUrlOf(dialler)}/lead/add?key=${env.DIALLER_API_KEY}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        first_name: 'John',
-        surname: 'Doe',
-        mobile: '07700900105',
-        email: 'john.doe@example.com',
-        type: 'motor-trade',
-        data: '',
-      }),
-    });
-    expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ data: { 0: 'Empty or invalid content of `data` field' } });
+  it('leaves data out when none of its fields has an answer, since the dialler refuses it empty', async () => {
+    const noData = leadOn('+447700900105', { vehicle: '', message: '' });
+    const result = await dialler.deliver(noData, contextFor({ dataFields: ['vehicle', 'message'] }));
+    expect(result).toMatchObject({ outcome: 'delivered' });
+    expect(lastBody()).not.toHaveProperty('data');
   });
 
   it('answers 500 for its failing test number, which the adapter retries', async () => {
