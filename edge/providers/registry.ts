@@ -5,7 +5,7 @@
 import { cap } from './cap.ts';
 import { dialler } from './dialler.ts';
 import { getlead } from './getlead.ts';
-import { leadexec } from './leadexec.ts';
+import { leadexec } from './leadexec/index.ts';
 import { takepayments } from './takepayments.ts';
 import type { ProviderAdapter } from './types.ts';
 

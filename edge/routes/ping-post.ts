@@ -52,7 +52,7 @@ import {
   type LeadExecOptions,
   leadExecFields,
   sendPing,
-} from '../providers/leadexec.ts';
+} from '../providers/leadexec/index.ts';
 import type { CanonicalLead, Handoff } from '../providers/types.ts';
 import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';

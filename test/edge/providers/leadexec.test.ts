@@ -27,7 +27,7 @@ import {
   requestStatus,
   sendPing,
   updateLead,
-} from '../../../edge/providers/leadexec.ts';
+} from '../../../edge/providers/leadexec/index.ts';
 import type { CanonicalLead } from '../../../edge/providers/types.ts';
 import acceptOfferJson from '../../fixtures/leadexec/accept-offer-response.json?raw';
 import calldataJson from '../../fixtures/leadexec/calldata-response.json?raw';

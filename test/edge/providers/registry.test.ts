@@ -2,10 +2,11 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { adapters } from '../../../edge/providers/registry.ts';
 
-// Every module in edge/providers/ except the shared ones is an adapter and must be registered.
+// Every module in edge/providers/ except the shared ones is an adapter and must be registered; an
+// adapter that outgrew one file is a folder with an index.ts.
 const SHARED_MODULES = new Set(['types', 'http', 'registry']);
-const files = Object.keys(import.meta.glob('../../../edge/providers/*.ts'))
-  .map((path) => path.split('/').pop()?.replace(/\.ts$/, '') ?? '')
+const files = Object.keys(import.meta.glob(['../../../edge/providers/*.ts', '../../../edge/providers/*/index.ts']))
+  .map((path) => path.replace(/^.*edge\/providers\//, '').replace(/(\/index)?\.ts$/, ''))
   .filter((name) => !SHARED_MODULES.has(name));
 
 describe('the provider registry', () => {
