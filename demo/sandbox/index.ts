@@ -9,7 +9,7 @@ import { capSimulator } from './cap.ts';
 import { diallerSimulator } from './dialler.ts';
 import { getleadSimulator } from './getlead.ts';
 import { SANDBOX_SECRETS, type SandboxSecrets } from './keys.ts';
-import { leadExecSimulator } from './leadexec.ts';
+import { leadExecSimulator } from './leadexec/index.ts';
 import { type Chaos, type FaultPlan, recordAndMisbehave, SandboxState } from './recorder.ts';
 import { takePaymentsSimulator } from './takepayments.ts';
 

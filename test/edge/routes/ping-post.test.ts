@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoForms } from '../../../demo/forms/index.ts';
-import { UNCOVERED_ZIP } from '../../../demo/sandbox/leadexec.ts';
+import { UNCOVERED_ZIP } from '../../../demo/sandbox/leadexec/index.ts';
 import { forms } from '../../../edge/forms/index.ts';
 import { type FormConfig, type FormInput, parseForms } from '../../../edge/forms/schema.ts';
 import type { PingResponse } from '../../../shared/ping-post.ts';
