@@ -1,7 +1,10 @@
 /**
  * @module The delivery queue's message: only ids, so a lead's data stays in D1 and a message can be
- * sent again (replay) without copying anything.
+ * sent again (replay) without copying anything; and the one way a stored lead's deliveries are put
+ * on it, or marked failed where the queue refuses them, so nothing stored is lost unseen.
  */
+import { type DeliveryRow, failUnqueued } from './store.ts';
+
 export interface DeliveryMessage {
   deliveryId: string;
   leadId: string;
@@ -19,5 +22,26 @@ export async function enqueueDeliveries(
   // Cloudflare Queues takes at most 100 messages a batch (the sweep may have more).
   for (let start = 0; start < messages.length; start += MAX_BATCH) {
     await queue.sendBatch(messages.slice(start, start + MAX_BATCH).map((body) => ({ body, delaySeconds })));
+  }
+}
+
+/** The message of a stored delivery or step of a lead of `formId`. */
+export function messageOf(formId: string, row: Pick<DeliveryRow, 'id' | 'lead_id' | 'destination'>): DeliveryMessage {
+  return { deliveryId: row.id, leadId: row.lead_id, formId, destination: row.destination };
+}
+
+/**
+ * Queues a stored lead's deliveries. Where the queue refuses them, the lead is stored all the same:
+ * they show as failed, with the reason, so an operator sees them and replays them.
+ */
+export async function queueOrFail(env: Env, formId: string, leadId: string, rows: readonly DeliveryRow[], at: string) {
+  try {
+    await enqueueDeliveries(
+      env.DELIVERIES,
+      rows.map((row) => messageOf(formId, row)),
+    );
+  } catch (error) {
+    console.error(JSON.stringify({ at, leadId, error: `queue send failed: ${String(error)}` }));
+    await failUnqueued(env.DB, leadId, rows);
   }
 }

@@ -13,11 +13,10 @@ import { LEAD_STATUSES } from '../../shared/lead.ts';
 import { stats, statsQuerySchema } from '../analytics/stats.ts';
 import { attemptNow } from '../delivery/consumer.ts';
 import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
-import { type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import { enqueueDeliveries, messageOf } from '../delivery/queue.ts';
 import { deliverySettings } from '../delivery/settings.ts';
 import {
   changeLeadFields,
-  type DeliveryRow,
   getDelivery,
   insertStep,
   listAttempts,
@@ -54,10 +53,6 @@ function parseBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.i
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, body));
   return parsed.data;
-}
-
-function messageOf(formId: string, row: DeliveryRow): DeliveryMessage {
-  return { deliveryId: row.id, leadId: row.lead_id, formId, destination: row.destination };
 }
 
 /**

@@ -11,11 +11,10 @@ import { toApiIssues } from '../../shared/errors.ts';
 import { type LeadAccepted, leadSubmissionSchema } from '../../shared/lead.ts';
 import { attemptNow } from '../delivery/consumer.ts';
 import { followUpsOf, immediateTimeoutMs } from '../delivery/destination.ts';
-import { type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import { messageOf, queueOrFail } from '../delivery/queue.ts';
 import {
   acceptedBody,
   type DeliveryRow,
-  failUnqueued,
   findByIdempotencyKey,
   getLead,
   insertLead,
@@ -127,31 +126,24 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
       return c.json(acceptedBody(winner.id, await listDeliveries(c.env.DB, winner.id)), 202);
     }
 
-    const messageOf = (d: DeliveryRow): DeliveryMessage => ({
-      deliveryId: d.id,
-      leadId: lead.id,
-      formId: form.id,
-      destination: d.destination,
-    });
     const waitFor = (d: DeliveryRow) => {
       const destination = form.destinations[d.destination];
       return destination ? immediateTimeoutMs(destination) : undefined;
     };
     const immediate = deliveries.filter((d) => waitFor(d) !== undefined);
-    const queued = deliveries.filter((d) => waitFor(d) === undefined);
-    try {
-      await enqueueDeliveries(c.env.DELIVERIES, queued.map(messageOf));
-    } catch (error) {
-      // The lead is stored: it shows as failed, with the reason, so an operator sees it and replays it.
-      console.error(JSON.stringify({ at: 'intake', leadId: lead.id, error: `queue send failed: ${String(error)}` }));
-      await failUnqueued(c.env.DB, lead.id, queued);
-    }
+    await queueOrFail(
+      c.env,
+      form.id,
+      lead.id,
+      deliveries.filter((d) => waitFor(d) === undefined),
+      'intake',
+    );
 
     // The consumer waits, briefly, for a destination whose answer is theirs (a buyer's page, an agent).
     let handoff: Handoff | undefined;
     for (const delivery of immediate) {
       const timeoutMs = waitFor(delivery);
-      const result = await attemptNow(c.env, messageOf(delivery), timeoutMs ? { timeoutMs } : {});
+      const result = await attemptNow(c.env, messageOf(form.id, delivery), timeoutMs ? { timeoutMs } : {});
       if (result?.outcome === 'delivered') handoff ??= result.handoff;
     }
     if (!handoff) return c.json(acceptedBody(lead.id, deliveries), 202);

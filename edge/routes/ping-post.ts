@@ -15,10 +15,9 @@ import { toApiIssues } from '../../shared/errors.ts';
 import { type Offer, type PingResponse, pingRequestSchema, postRequestSchema } from '../../shared/ping-post.ts';
 import { attemptNow } from '../delivery/consumer.ts';
 import { followUpsOf, resolveDestination } from '../delivery/destination.ts';
-import { type DeliveryMessage, enqueueDeliveries } from '../delivery/queue.ts';
+import { messageOf, queueOrFail } from '../delivery/queue.ts';
 import {
   type DeliveryRow,
-  failUnqueued,
   getLead,
   insertLead,
   listDeliveries,
@@ -118,15 +117,15 @@ function withoutHash({ textSha256: _, ...offer }: PresentedOffer): Offer {
  */
 async function postNow(
   env: Env,
-  messageOf: (d: DeliveryRow) => DeliveryMessage,
+  formId: string,
   delivery: DeliveryRow,
 ): Promise<{ acceptedOffers: string[]; handoff?: Handoff }> {
   const acceptedOffers: string[] = [];
   try {
-    const result = await attemptNow(env, messageOf(delivery), { sendWaitingSteps: false });
+    const result = await attemptNow(env, messageOf(formId, delivery), { sendWaitingSteps: false });
     if (result?.outcome !== 'delivered') return { acceptedOffers };
     for (const step of await waitingSteps(env.DB, delivery.id)) {
-      const accepted = await attemptNow(env, messageOf(step));
+      const accepted = await attemptNow(env, messageOf(formId, step));
       if (accepted?.outcome === 'delivered') acceptedOffers.push(offerIdOf(step));
     }
     return result.handoff ? { acceptedOffers, handoff: result.handoff } : { acceptedOffers };
@@ -335,24 +334,17 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     }
 
     if (deliveries.length === 0) await refreshLeadStatus(c.env.DB, lead.id);
-    const messageOf = (d: DeliveryRow): DeliveryMessage => ({
-      deliveryId: d.id,
-      leadId: lead.id,
-      formId: form.id,
-      destination: d.destination,
-    });
     const pingDelivery = deliveries.find((d) => d.destination === destination.index);
-    const others = deliveries.filter((d) => d !== pingDelivery);
-    try {
-      await enqueueDeliveries(c.env.DELIVERIES, others.map(messageOf));
-    } catch (error) {
-      // The consumer consented and the lead is stored: it shows failed, ready to replay, not lost.
-      console.error(JSON.stringify({ at: 'post', leadId: lead.id, error: `queue send failed: ${String(error)}` }));
-      await failUnqueued(c.env.DB, lead.id, others);
-    }
+    await queueOrFail(
+      c.env,
+      form.id,
+      lead.id,
+      deliveries.filter((d) => d !== pingDelivery),
+      'post',
+    );
     // The consumer waits for LeadExec (a redirect, an agent, the offers accepted): the post and the
     // accepts are tried now, as the queue would try them; what does not go through goes on the queue.
-    const handed = pingDelivery ? await postNow(c.env, messageOf, pingDelivery) : { acceptedOffers: [] };
+    const handed = pingDelivery ? await postNow(c.env, form.id, pingDelivery) : { acceptedOffers: [] };
     const stored = await getLead(c.env.DB, lead.id);
     const answer: Record<string, unknown> = {
       leadId: lead.id,
