@@ -8,7 +8,6 @@
  */
 import { Hono } from 'hono';
 import * as z from 'zod';
-import { toApiIssues } from '../../shared/errors.ts';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
 import { stats, statsQuerySchema } from '../analytics/stats.ts';
 import { attemptNow } from '../delivery/consumer.ts';
@@ -34,6 +33,7 @@ import { adapterFor } from '../providers/registry.ts';
 import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.ts';
 import { adminAuth } from '../security/admin-auth.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
+import { checked, validJson, validQuery } from '../security/validate.ts';
 import { cancelAt, leadView, loadLead, loadLiveLead, providerContext } from './admin-lead.ts';
 import { subjectRoutes } from './subjects.ts';
 
@@ -48,12 +48,8 @@ const listQuerySchema = z.strictObject({
 });
 
 const fieldsBodySchema = z.strictObject({ fields: z.record(z.string(), z.unknown()) });
-
-function parseBody<Schema extends z.ZodType>(schema: Schema, body: unknown): z.infer<Schema> {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, body));
-  return parsed.data;
-}
+/** An action names its provider and kind; its own parameters are checked by that step's schema. */
+const actionBodySchema = z.looseObject({ provider: z.string().max(32), kind: z.string().max(32) });
 
 /**
  * A dry run of one destination: the provider's own test mode where it has one, otherwise the
@@ -101,14 +97,8 @@ async function dryRun(env: Env, lead: CanonicalLead, index: number): Promise<Dry
 export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariables }>()
   .use('*', adminAuth())
   .route('/', subjectRoutes)
-  .get('/leads', async (c) => {
-    const query = listQuerySchema.safeParse(c.req.query());
-    if (!query.success) {
-      throw new ApiError('validation_failed', 'The query is not valid', {
-        issues: toApiIssues(query.error.issues, c.req.query()),
-      });
-    }
-    return c.json(await listLeads(c.env.DB, query.data));
+  .get('/leads', validQuery(listQuerySchema), async (c) => {
+    return c.json(await listLeads(c.env.DB, c.req.valid('query')));
   })
   .get('/leads/:leadId', async (c) => c.json(await leadView(c.env.DB, await loadLead(c.env.DB, c.req.param('leadId')))))
   .post('/leads/:leadId/replay', async (c) => {
@@ -164,11 +154,11 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     );
     return c.json({ leadId: lead.id, cancellations });
   })
-  .patch('/leads/:leadId', jsonBody(), async (c) => {
+  .patch('/leads/:leadId', jsonBody(), validJson(fieldsBodySchema), async (c) => {
     const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
     const form = forms.get(lead.formId);
     if (!form) throw new ApiError('form_not_found', 'The form of this lead is no longer configured');
-    const given = parseBody(fieldsBodySchema, c.get('body')).fields;
+    const given = c.req.valid('json').fields;
     // The whole lead is checked again as it will be stored: a change cannot leave it invalid.
     const { fields } = checkSubmission(form, { fields: { ...lead.fields, ...given } }, { consents: false });
     const changes: Record<string, { from: string | boolean | null; to: string | boolean | null }> = {};
@@ -200,40 +190,34 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     await refreshLeadStatus(c.env.DB, lead.id);
     return c.json({ leadId: lead.id, changeId, updates });
   })
-  .post('/leads/:leadId/actions', jsonBody(), async (c) => {
+  .post('/leads/:leadId/actions', jsonBody(), validJson(actionBodySchema), async (c) => {
     const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
-    const { provider, kind, ...parameters } = parseBody(
-      z.looseObject({ provider: z.string().max(32), kind: z.string().max(32) }),
-      c.get('body'),
-    );
+    const { provider, kind, ...parameters } = c.req.valid('json');
     const step = adapterFor(provider)?.steps?.[kind];
     if (!step) {
       throw validationFailed([{ path: 'kind', rule: 'option', message: `${provider} has no action "${kind}"` }]);
     }
-    const parsed = step.schema.safeParse(parameters);
-    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, parameters));
+    const payload = checked(step.schema, parameters);
     const delivery = (await listDeliveries(c.env.DB, lead.id)).find(
       (d) => d.kind === 'lead' && d.provider === provider && d.status === 'delivered',
     );
     if (!delivery) throw new ApiError('not_delivered', `${provider} does not have this lead (yet): nothing to act on`);
-    const row = await insertStep(c.env.DB, { leadId: lead.id, after: delivery, kind, payload: parsed.data });
+    const row = await insertStep(c.env.DB, { leadId: lead.id, after: delivery, kind, payload });
     await enqueueDeliveries(c.env.DELIVERIES, [messageOf(lead.formId, row)]);
     return c.json({ actionId: row.id, status: row.status }, 202);
   })
-  .get('/stats', async (c) => {
-    const query = statsQuerySchema.safeParse(c.req.query());
-    if (!query.success) throw validationFailed(toApiIssues(query.error.issues, c.req.query(), ['query']));
-    return c.json(await stats(c.env.DB, query.data));
+  .get('/stats', validQuery(statsQuerySchema), async (c) => {
+    return c.json(await stats(c.env.DB, c.req.valid('query')));
   })
   .get('/forms/:formId/texts/:textsVersion', async (c) => {
     const texts = await loadTexts(c.env.DB, c.req.param('formId'), c.req.param('textsVersion'));
     if (!texts) throw new ApiError('not_found', 'No texts of this form have this version');
     return c.json(texts);
   })
-  .post('/forms/:formId/test', jsonBody(), async (c) => {
+  .post('/forms/:formId/test', jsonBody(), validJson(fieldsBodySchema), async (c) => {
     const form = forms.get(c.req.param('formId'));
     if (!form) throw new ApiError('form_not_found', 'No form has this id');
-    const given = parseBody(fieldsBodySchema, c.get('body')).fields;
+    const given = c.req.valid('json').fields;
     const { fields } = checkSubmission(form, { fields: given }, { consents: false });
     const lead: CanonicalLead = {
       id: `dry-run-${crypto.randomUUID()}`,

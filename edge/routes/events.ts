@@ -5,11 +5,11 @@
  * waits on one); `application/json` is taken too. Answers 204.
  */
 import { Hono } from 'hono';
-import { toApiIssues } from '../../shared/errors.ts';
 import { funnelEventsSchema } from '../../shared/events.ts';
 import { recordEvents } from '../analytics/funnel.ts';
-import { rateLimit, validationFailed } from '../intake/checks.ts';
+import { rateLimit } from '../intake/checks.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
+import { validJson } from '../security/validate.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
 /** A page sends a handful per lead (view, start, steps, submit, success): ten times the leads' budget. */
@@ -22,10 +22,10 @@ export const eventRoutes = new Hono<{ Bindings: Env; Variables: FormVariables & 
     '/:formId/events',
     rateLimit(EVENTS_BUDGET),
     jsonBody(MAX_EVENTS_BYTES, ['application/json', 'text/plain']),
+    validJson(funnelEventsSchema),
     async (c) => {
-      const parsed = funnelEventsSchema.safeParse(c.get('body'));
-      if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
-      await recordEvents(c.env, { formId: c.get('form').id, origin: c.req.header('origin') ?? '' }, parsed.data);
+      const source = { formId: c.get('form').id, origin: c.req.header('origin') ?? '' };
+      await recordEvents(c.env, source, c.req.valid('json'));
       return c.body(null, 204);
     },
   );

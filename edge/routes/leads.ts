@@ -7,7 +7,6 @@
  * same lead; with another body, 409.
  */
 import { Hono } from 'hono';
-import { toApiIssues } from '../../shared/errors.ts';
 import { type LeadAccepted, leadSubmissionSchema } from '../../shared/lead.ts';
 import { attemptNow } from '../delivery/consumer.ts';
 import { followUpsOf, immediateTimeoutMs } from '../delivery/destination.ts';
@@ -26,6 +25,7 @@ import { snapshotStatement } from '../privacy/consent-snapshots.ts';
 import type { CanonicalLead, Handoff } from '../providers/types.ts';
 import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
+import { validJson } from '../security/validate.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
 type Variables = FormVariables & JsonBodyVariables;
@@ -34,7 +34,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
   .use('/:formId/leads', formAccess())
-  .post('/:formId/leads', rateLimit(), jsonBody(), async (c) => {
+  .post('/:formId/leads', rateLimit(), jsonBody(), validJson(leadSubmissionSchema), async (c) => {
     const form = c.get('form');
     if (form.pingPost?.fallback === 'no_match') {
       // Such a form takes leads only with a consumer's choice of offers: a plain post would skip it.
@@ -42,9 +42,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     }
     const ip = clientIp(c.req.raw);
 
-    const parsed = leadSubmissionSchema.safeParse(c.get('body'));
-    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
-    const submission = parsed.data;
+    const submission = c.req.valid('json');
 
     const idempotencyKey = c.req.header('idempotency-key') ?? null;
     if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
@@ -61,7 +59,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
           leadId: crypto.randomUUID(),
           status: 'accepted',
           deliveries: form.destinations.map((d) => ({ provider: d.provider, status: 'pending' })),
-        },
+        } satisfies LeadAccepted,
         202,
       );
     }

@@ -11,8 +11,13 @@
  * Nothing reaches LeadExec from a request that fails a check.
  */
 import { Hono } from 'hono';
-import { toApiIssues } from '../../shared/errors.ts';
-import { type Offer, type PingResponse, pingRequestSchema, postRequestSchema } from '../../shared/ping-post.ts';
+import {
+  type Offer,
+  type PingResponse,
+  type PostResponse,
+  pingRequestSchema,
+  postRequestSchema,
+} from '../../shared/ping-post.ts';
 import { attemptNow } from '../delivery/consumer.ts';
 import { followUpsOf, resolveDestination } from '../delivery/destination.ts';
 import { messageOf, queueOrFail } from '../delivery/queue.ts';
@@ -55,6 +60,7 @@ import {
 import type { CanonicalLead, Handoff } from '../providers/types.ts';
 import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
+import { validJson } from '../security/validate.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
 type Variables = FormVariables & JsonBodyVariables;
@@ -144,7 +150,11 @@ function offerIdOf(step: DeliveryRow): string {
  * A session is answered once. The same request again (a retry after a lost answer) gets the lead it
  * made; any other request for that session is refused.
  */
-async function repeatAnswer(db: D1Database, answered: { leadId: string; bodyHash: string }, bodyHash: string) {
+async function repeatAnswer(
+  db: D1Database,
+  answered: { leadId: string; bodyHash: string },
+  bodyHash: string,
+): Promise<PostResponse> {
   if (answered.bodyHash !== bodyHash) throw new ApiError('session_used', 'These offers were already answered');
   const stored = await getLead(db, answered.leadId);
   const accepted = (await listDeliveries(db, answered.leadId)).filter(
@@ -159,15 +169,14 @@ async function repeatAnswer(db: D1Database, answered: { leadId: string; bodyHash
 
 export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
   .use('/:formId/ping', formAccess())
-  .post('/:formId/ping', rateLimit(), jsonBody(), async (c) => {
+  .post('/:formId/ping', rateLimit(), jsonBody(), validJson(pingRequestSchema), async (c) => {
     const form = c.get('form');
     const config = pingPostOf(form);
-    const parsed = pingRequestSchema.safeParse(c.get('body'));
-    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
-    const { fields } = checkSubmission(form, { fields: parsed.data.fields }, { consents: false });
+    const request = c.req.valid('json');
+    const { fields } = checkSubmission(form, { fields: request.fields }, { consents: false });
     // The ping is the first request that reaches LeadExec, so a bot sent too fast stops here.
     await checkBotDefences(c.env, form, {
-      renderedAt: parsed.data.context?.renderedAt,
+      renderedAt: request.context?.renderedAt,
       turnstileToken: undefined,
       ip: clientIp(c.req.raw),
       origin: c.req.header('origin'),
@@ -236,22 +245,21 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     return c.json(answer);
   })
   .use('/:formId/sessions/:sessionId/post', formAccess())
-  .post('/:formId/sessions/:sessionId/post', rateLimit(), jsonBody(), async (c) => {
+  .post('/:formId/sessions/:sessionId/post', rateLimit(), jsonBody(), validJson(postRequestSchema), async (c) => {
     const form = c.get('form');
     const config = pingPostOf(form);
     const ip = clientIp(c.req.raw);
-    const parsed = postRequestSchema.safeParse(c.get('body'));
-    if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, c.get('body')));
-    const { fields, consent } = checkSubmission(form, parsed.data);
+    const request = c.req.valid('json');
+    const { fields, consent } = checkSubmission(form, request);
 
     const session = await loadSession(c.env.DB, c.req.param('sessionId'));
     if (!session || session.formId !== form.id) throw new ApiError('session_not_found', 'No such offers session');
     // The consent markup is as the page renders it at the time: a repeat need not match it byte for byte.
-    const { consentMarkup, ...hashed } = parsed.data;
+    const { consentMarkup, ...hashed } = request;
     const bodyHash = await canonicalHash(hashed);
     const answered = await sessionAnswer(c.env.DB, session.id);
     if (answered) return c.json(await repeatAnswer(c.env.DB, answered, bodyHash));
-    const chosen = [...new Set(parsed.data.offerIds)];
+    const chosen = [...new Set(request.offerIds)];
     const unknown = chosen.filter((id) => !session.offers.some((o) => o.offerId === id));
     if (unknown.length > 0) {
       throw validationFailed([
@@ -281,7 +289,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       formId: form.id,
       fields,
       consent,
-      context: parsed.data.context ?? {},
+      context: request.context ?? {},
       ip,
       userAgent: c.req.header('user-agent')?.slice(0, 500) ?? null,
       createdAt: now,
@@ -292,7 +300,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       .map((d, index) => ({ provider: d.provider, index }))
       .filter((d) => chosen.length > 0 || d.index !== destination.index);
     const phone = typeof fields.phone === 'string' ? fields.phone : null;
-    const markup = parsed.data.consentMarkup;
+    const markup = request.consentMarkup;
     const consentRecord = consentRecordStatement(c.env.DB, {
       leadId: lead.id,
       sessionId: session.id,
@@ -346,11 +354,11 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     // accepts are tried now, as the queue would try them; what does not go through goes on the queue.
     const handed = pingDelivery ? await postNow(c.env, form.id, pingDelivery) : { acceptedOffers: [] };
     const stored = await getLead(c.env.DB, lead.id);
-    const answer: Record<string, unknown> = {
+    const answer = {
       leadId: lead.id,
       status: stored?.status ?? 'accepted',
       acceptedOffers: handed.acceptedOffers,
       ...handed.handoff,
-    };
+    } satisfies PostResponse;
     return c.json(answer, stored?.status === 'accepted' ? 202 : 200);
   });

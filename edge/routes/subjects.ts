@@ -9,11 +9,11 @@
 import { Hono } from 'hono';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as z from 'zod';
-import { toApiIssues } from '../../shared/errors.ts';
 import { listDeliveries } from '../delivery/store.ts';
 import { validationFailed } from '../intake/checks.ts';
 import { eraseLeads, type Subject, subjectLeadIds, tokenFingerprint } from '../privacy/subjects.ts';
 import { adapterFor } from '../providers/registry.ts';
+import { validQuery } from '../security/validate.ts';
 import { cancelAt, leadView, loadLead } from './admin-lead.ts';
 
 const optionsShape = {
@@ -39,12 +39,6 @@ const subjectQuerySchema = z
   });
 
 const leadQuerySchema = z.strictObject(optionsShape);
-
-function parseQuery<Schema extends z.ZodType>(schema: Schema, query: Record<string, string>): z.infer<Schema> {
-  const parsed = schema.safeParse(query);
-  if (!parsed.success) throw validationFailed(toApiIssues(parsed.error.issues, query, ['query']));
-  return parsed.data;
-}
 
 function subjectOf(query: z.infer<typeof subjectQuerySchema>): Subject {
   if (query.email !== undefined) return { email: query.email };
@@ -98,13 +92,13 @@ function tokenOf(header: string | undefined): string {
 }
 
 export const subjectRoutes = new Hono<{ Bindings: Env }>()
-  .get('/subjects', async (c) => {
-    const ids = await subjectLeadIds(c.env.DB, subjectOf(parseQuery(subjectQuerySchema, c.req.query())));
+  .get('/subjects', validQuery(subjectQuerySchema), async (c) => {
+    const ids = await subjectLeadIds(c.env.DB, subjectOf(c.req.valid('query')));
     const leads = await Promise.all(ids.map(async (id) => leadView(c.env.DB, await loadLead(c.env.DB, id))));
     return c.json({ leads });
   })
-  .delete('/subjects', async (c) => {
-    const query = parseQuery(subjectQuerySchema, c.req.query());
+  .delete('/subjects', validQuery(subjectQuerySchema), async (c) => {
+    const query = c.req.valid('query');
     const subject = subjectOf(query);
     const by = { token: tokenOf(c.req.header('authorization')), matchedBy: 'email' in subject ? 'email' : 'phone' };
     const leads = [];
@@ -112,8 +106,8 @@ export const subjectRoutes = new Hono<{ Bindings: Env }>()
     for (const id of await subjectLeadIds(c.env.DB, subject)) leads.push(await erase(c.env, id, query, by));
     return c.json({ erased: leads.length, leads });
   })
-  .delete('/leads/:leadId', async (c) => {
-    const options = parseQuery(leadQuerySchema, c.req.query());
+  .delete('/leads/:leadId', validQuery(leadQuerySchema), async (c) => {
+    const options = c.req.valid('query');
     const by = { token: tokenOf(c.req.header('authorization')), matchedBy: null };
     return c.json(await erase(c.env, c.req.param('leadId'), options, by));
   });

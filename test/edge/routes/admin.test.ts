@@ -49,10 +49,10 @@ describe('admin routes', () => {
     expect(seen.size).toBe(first.leads.length + second.leads.length);
   });
 
-  it('refuse an unknown status filter, naming the parameter', async () => {
+  it('refuses an unknown status filter, naming the parameter', async () => {
     const response = await admin('/leads?status=sideways');
     expect(response.status).toBe(400);
     const error = ((await response.json()) as { error: { issues: { path: string }[] } }).error;
-    expect(error.issues[0]?.path).toBe('status');
+    expect(error.issues[0]?.path).toBe('query.status');
   });
 });

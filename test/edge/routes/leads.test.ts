@@ -2,6 +2,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../../edge/index.ts';
+import { leadAcceptedSchema } from '../../../shared/lead.ts';
 import { admin, PAGE_ORIGIN, postLead, testClientIp, validTakePaymentsLead } from '../helpers.ts';
 
 async function errorOf(response: Response) {
@@ -12,7 +13,7 @@ describe('POST /v1/forms/:formId/leads', () => {
   it('stores a valid lead in D1 and answers 202 with its deliveries', async () => {
     const response = await postLead('demo-takepayments', validTakePaymentsLead);
     expect(response.status).toBe(202);
-    const body = (await response.json()) as { leadId: string };
+    const body = leadAcceptedSchema.parse(await response.json());
     expect(body).toEqual({
       leadId: expect.any(String),
       status: 'accepted',

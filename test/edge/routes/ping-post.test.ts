@@ -4,7 +4,7 @@ import { demoForms } from '../../../demo/forms/index.ts';
 import { UNCOVERED_ZIP } from '../../../demo/sandbox/leadexec/index.ts';
 import { forms } from '../../../edge/forms/index.ts';
 import { type FormConfig, type FormInput, parseForms } from '../../../edge/forms/schema.ts';
-import type { PingResponse } from '../../../shared/ping-post.ts';
+import { type PingResponse, pingResponseSchema, postResponseSchema } from '../../../shared/ping-post.ts';
 import { admin, PAGE_ORIGIN, relay, testClientIp, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
@@ -43,7 +43,10 @@ function post(path: string, body: unknown) {
 
 async function ping(fields = answers()) {
   const response = await post('/v1/forms/demo-leadexec/ping', { fields, context: { pageUrl: `${PAGE_ORIGIN}/solar` } });
-  return { response, body: (await response.json()) as PingResponse, fields };
+  const json = await response.json();
+  // A ping's answer keeps to the contract the widget reads it by.
+  const body = (response.ok ? pingResponseSchema.parse(json) : json) as PingResponse;
+  return { response, body, fields };
 }
 
 function leadExecRequests(path: string) {
@@ -286,7 +289,7 @@ describe('POST /v1/forms/:formId/sessions/:sessionId/post', () => {
       context: { pageUrl: `${PAGE_ORIGIN}/solar` },
     });
     expect(response.status).toBe(200);
-    const answer = (await response.json()) as { leadId: string; status: string; acceptedOffers: string[] };
+    const answer = postResponseSchema.parse(await response.json());
     expect(answer).toMatchObject({ status: 'delivered', acceptedOffers: [chosen] });
 
     const session = await env.DB.prepare('SELECT order_id FROM ping_sessions WHERE id = ?')
