@@ -121,11 +121,9 @@ const pingPostSchema = z.strictObject({
   defaultConsentText: z.string().min(1),
 });
 
-/** The destination a ping/post form pings: its LeadExec destination marked `pingPost`. */
+/** The destination a ping/post form pings: the one whose provider pings and says this one does. */
 export function pingDestinationIndex(destinations: readonly { provider: string; options: unknown }[]): number {
-  return destinations.findIndex(
-    (d) => d.provider === 'leadexec' && (d.options as { pingPost?: boolean } | undefined)?.pingPost === true,
-  );
+  return destinations.findIndex((d) => adapters.find((a) => a.name === d.provider)?.ping?.pings(d.options as never));
 }
 
 /** How long a form keeps personal data unless it says (two years), and what leads of a removed form keep. */
@@ -169,17 +167,17 @@ export const formConfigSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['pingPost'],
-        message: 'ping/post needs a leadexec destination with pingPost: true',
+        message: 'ping/post needs a destination that pings (leadexec with pingPost: true)',
       });
     }
     const pinging = form.destinations[pingDestinationIndex(form.destinations)];
-    if (form.pingPost?.duplicateCheck && pinging && (pinging.options as { aid?: number }).aid === undefined) {
-      // LeadExec's duplicate check needs the campaign (`aid`): without it the check never runs.
-      ctx.addIssue({
-        code: 'custom',
-        path: ['pingPost', 'duplicateCheck'],
-        message: "the duplicate check needs the leadexec destination's aid",
-      });
+    const refusal = pinging
+      ? adapters
+          .find((a) => a.name === pinging.provider)
+          ?.ping?.refuses?.(pinging.options as never, { duplicateCheck: form.pingPost?.duplicateCheck ?? false })
+      : undefined;
+    if (form.pingPost && refusal) {
+      ctx.addIssue({ code: 'custom', path: ['pingPost', 'duplicateCheck'], message: refusal });
     }
     if (form.pingPost && form.turnstileSiteKey) {
       // The ping and post requests carry no Turnstile token: the form would look protected and not be.

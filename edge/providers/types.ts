@@ -103,6 +103,47 @@ export interface CancelResult {
 /** A provider's account of a lead: the id it was asked by and what it answered, or that it did not. */
 export type ProviderStatus = { answered: true; requestId: string; results: unknown } | { answered: false };
 
+/** An offer a provider makes the consumer before it has the lead (ping/post), in its own words. */
+export interface ProviderOffer {
+  offerId: string;
+  companyName: string;
+  companyPhoneNumber: string;
+  name: string;
+  description: string;
+  type: string;
+  price: number | undefined;
+  url: string;
+  /** The seller's own consent text, where it must be shown instead of the form's default. */
+  consentText?: string;
+  privacyUrl?: string;
+  termsUrl?: string;
+}
+
+/** What a ping came to: offers under an order, none (the form's fallback decides), or a refusal. */
+export type PingOutcome =
+  | { outcome: 'offers'; orderId: string; expiresOn: string; offers: ProviderOffer[] }
+  | { outcome: 'none'; reason?: string }
+  | { outcome: 'refused'; reason: string };
+
+/**
+ * Ping/post: the provider offers the consumer its buyers before it has the lead, the consumer
+ * consents to some, and the lead is posted against the order with them (`lead.pingPost`).
+ */
+export interface PingCapability<Options> {
+  /** Whether this destination is the one a ping/post form pings. */
+  pings(options: Options): boolean;
+  /** A form setting this destination cannot honour, said as the start-up check says it. */
+  refuses?(options: Options, settings: { duplicateCheck: boolean }): string | undefined;
+  /** The answers a ping sends: a post must carry the same ones it got its offers for. */
+  pinged(fields: CanonicalLead['fields'], options: Options): Record<string, string>;
+  /** Asks for offers; with `duplicateCheck`, first whether the person is one the provider has. */
+  ping(
+    fields: CanonicalLead['fields'],
+    context: ProviderContext<Options>,
+    settings: { duplicateCheck: boolean },
+  ): Promise<PingOutcome>;
+}
+
 /** What a dry run of one destination came to. */
 export interface DryRunResult {
   ok: boolean;
@@ -135,6 +176,8 @@ export interface ProviderAdapter<Schema extends z.ZodType = z.ZodType> {
    * builds and checks the request as `deliver` does and stops before it leaves.
    */
   dryRun?(lead: CanonicalLead, context: ProviderContext<z.infer<Schema>>): Promise<DryRunResult>;
+  /** Ping/post, for a provider that offers buyers before it has the lead (LeadExec). */
+  readonly ping?: PingCapability<z.infer<Schema>>;
   /**
    * Takes back a lead the provider has (the dialler's cancel), for an operator and for erasure:
    * whether it was, and the provider's reason when not.

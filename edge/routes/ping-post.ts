@@ -49,15 +49,7 @@ import {
 } from '../ping-post/sessions.ts';
 import { snapshotStatement } from '../privacy/consent-snapshots.ts';
 import { webUrl } from '../providers/http.ts';
-import {
-  checkDuplicate,
-  duplicateCheckFields,
-  type Offer as LeadExecOffer,
-  type LeadExecOptions,
-  leadExecFields,
-  sendPing,
-} from '../providers/leadexec/index.ts';
-import type { CanonicalLead, Handoff } from '../providers/types.ts';
+import type { CanonicalLead, Handoff, PingOutcome, ProviderOffer } from '../providers/types.ts';
 import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { validJson } from '../security/validate.ts';
@@ -73,22 +65,24 @@ function pingPostOf(form: FormConfig) {
   return form.pingPost;
 }
 
-function leadExecDestination(env: Env, form: FormConfig) {
+/** The destination the form pings: its adapter's ping capability and how to call its provider. */
+function pingingDestination(env: Env, form: FormConfig) {
   const index = pingDestinationIndex(form.destinations);
   const resolved = resolveDestination(env, form.id, index);
-  return { index, resolved, options: resolved.destination.options as LeadExecOptions };
+  const capability = resolved.adapter.ping;
+  // The start-up check guarantees a ping/post form a destination that pings.
+  if (!capability) throw new Error(`form ${form.id}: its ping destination cannot ping`);
+  return { index, resolved, capability, options: resolved.destination.options };
 }
 
 /** The answers that were pinged, hashed: a post must carry the same ones it got offers for. */
-function pingedFieldsHash(fields: CanonicalLead['fields'], options: LeadExecOptions): Promise<string> {
-  return sha256Hex(JSON.stringify(leadExecFields(fields, options, options.pingFields)));
+function pingedFieldsHash(fields: CanonicalLead['fields'], pinging: ReturnType<typeof pingingDestination>) {
+  return sha256Hex(JSON.stringify(pinging.capability.pinged(fields, pinging.options)));
 }
 
-async function presentOffer(offer: LeadExecOffer, defaultText: string): Promise<PresentedOffer> {
-  const tcpa = offer.tcpaInformation;
-  const custom = tcpa?.customTCPATextRequired && tcpa.tcpaText.trim() !== '' ? tcpa.tcpaText : undefined;
+async function presentOffer(offer: ProviderOffer, defaultText: string): Promise<PresentedOffer> {
   // A function, not a string: a seller named like `$&` or `$'` must not be read as a replacement pattern.
-  const text = custom ?? defaultText.replaceAll('{company}', () => offer.companyName);
+  const text = offer.consentText ?? defaultText.replaceAll('{company}', () => offer.companyName);
   return {
     offerId: offer.offerId,
     companyName: offer.companyName,
@@ -99,10 +93,10 @@ async function presentOffer(offer: LeadExecOffer, defaultText: string): Promise<
     price: offer.price ?? 0,
     url: webUrl(offer.url),
     tcpa: {
-      required: custom !== undefined,
+      required: offer.consentText !== undefined,
       text,
-      privacyUrl: webUrl(tcpa?.privacyURL),
-      termsUrl: webUrl(tcpa?.termsURL),
+      privacyUrl: webUrl(offer.privacyUrl),
+      termsUrl: webUrl(offer.termsUrl),
     },
     textSha256: await sha256Hex(text),
   };
@@ -182,12 +176,11 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       origin: c.req.header('origin'),
     });
 
-    const destination = leadExecDestination(c.env, form);
-    const { resolved, options } = destination;
+    const pinging = pingingDestination(c.env, form);
     const call = {
-      options,
-      baseUrl: resolved.baseUrl,
-      apiKey: resolved.apiKey,
+      options: pinging.options,
+      baseUrl: pinging.resolved.baseUrl,
+      apiKey: pinging.resolved.apiKey,
       signal: AbortSignal.timeout(config.timeoutMs),
     };
     const noOffers: PingResponse = {
@@ -197,42 +190,33 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       offers: [],
       fallback: config.fallback,
     };
-    let pinged: Awaited<ReturnType<typeof sendPing>>;
+    let pinged: PingOutcome;
     try {
-      if (config.duplicateCheck) {
-        const duplicate = await checkDuplicate(call, duplicateCheckFields(fields, options));
-        const checked = duplicate.outcome === 'answered' ? duplicate.body.results[0] : undefined;
-        if (!checked?.success) {
-          // A check that did not run must not pass for "not a duplicate": the form's fallback decides.
-          const reason = duplicate.outcome === 'answered' ? checked?.response || 'no result' : duplicate.reason;
-          console.error(JSON.stringify({ at: 'duplicate-check', formId: form.id, reason }));
-          return c.json(noOffers);
-        }
-        if (checked.isDuplicate) return c.json(noOffers);
-      }
-      pinged = await sendPing(call, leadExecFields(fields, options, options.pingFields));
+      pinged = await pinging.capability.ping(fields, call, { duplicateCheck: config.duplicateCheck });
     } catch (error) {
-      // Too slow or unreachable: the consumer does not wait for LeadExec; the form's fallback decides.
+      // Too slow or unreachable: the consumer does not wait for the provider; the form's fallback decides.
       console.error(JSON.stringify({ at: 'ping', formId: form.id, error: String(error) }));
       return c.json(noOffers);
     }
-    if (pinged.outcome === 'rejected') {
+    if (pinged.outcome === 'refused') {
       console.error(JSON.stringify({ at: 'ping', formId: form.id, reason: pinged.reason }));
       throw new ApiError('upstream_failed', 'The offers could not be fetched');
     }
-    const result = pinged.outcome === 'answered' ? pinged.body.results[0] : undefined;
-    if (!result?.willAccept || result.offers.length === 0 || result.orderId === '') return c.json(noOffers);
+    if (pinged.outcome === 'none') {
+      if (pinged.reason) console.error(JSON.stringify({ at: 'ping', formId: form.id, reason: pinged.reason }));
+      return c.json(noOffers);
+    }
 
     const now = Date.now();
-    const offers = await Promise.all(result.offers.map((o) => presentOffer(o, config.defaultConsentText)));
+    const offers = await Promise.all(pinged.offers.map((o) => presentOffer(o, config.defaultConsentText)));
     const session = {
       id: crypto.randomUUID(),
       formId: form.id,
-      destination: destination.index,
-      orderId: result.orderId,
+      destination: pinging.index,
+      orderId: pinged.orderId,
       offers,
-      fieldsHash: await pingedFieldsHash(fields, options),
-      expiresAt: expiryOf(result.orderExpiresOn, now),
+      fieldsHash: await pingedFieldsHash(fields, pinging),
+      expiresAt: expiryOf(pinged.expiresOn, now),
       createdAt: new Date(now).toISOString(),
     };
     await saveSession(c.env.DB, session);
@@ -272,8 +256,8 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     if (Date.parse(session.expiresAt) <= Date.now()) {
       throw new ApiError('order_expired', 'The offers expired; fetch them again');
     }
-    const destination = leadExecDestination(c.env, form);
-    if ((await pingedFieldsHash(fields, destination.options)) !== session.fieldsHash) {
+    const pinging = pingingDestination(c.env, form);
+    if ((await pingedFieldsHash(fields, pinging)) !== session.fieldsHash) {
       throw validationFailed([
         {
           path: 'fields',
@@ -298,7 +282,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     // With no offer chosen nobody may contact the consumer through LeadExec: only the others deliver.
     const destinations = form.destinations
       .map((d, index) => ({ provider: d.provider, index }))
-      .filter((d) => chosen.length > 0 || d.index !== destination.index);
+      .filter((d) => chosen.length > 0 || d.index !== pinging.index);
     const phone = typeof fields.phone === 'string' ? fields.phone : null;
     const markup = request.consentMarkup;
     const consentRecord = consentRecordStatement(c.env.DB, {
@@ -342,7 +326,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     }
 
     if (deliveries.length === 0) await refreshLeadStatus(c.env.DB, lead.id);
-    const pingDelivery = deliveries.find((d) => d.destination === destination.index);
+    const pingDelivery = deliveries.find((d) => d.destination === pinging.index);
     await queueOrFail(
       c.env,
       form.id,

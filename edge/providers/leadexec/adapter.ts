@@ -10,22 +10,26 @@ import {
   defineStep,
   fieldText,
   type Handoff,
+  type ProviderOffer,
 } from '../types.ts';
-import type { Answer, LeadExecOutcome, LeadResult } from './answers.ts';
+import type { Answer, LeadExecOutcome, LeadResult, Offer } from './answers.ts';
 import {
   acceptOffer,
   type CallDetails,
+  checkDuplicate,
   insertCallLead,
   insertCallTransfer,
   insertLead,
   insertLeadWithSends,
   type LeadInput,
   requestStatus,
+  sendPing,
   updateLead,
 } from './endpoints.ts';
 import {
   CALL_FIELDS,
   consentTokenFieldsOf,
+  duplicateCheckFields,
   fieldMapOf,
   type LeadExecCall,
   type LeadExecOptions,
@@ -100,6 +104,37 @@ export const leadexec = defineAdapter({
     if (redirectUrl) handoff.redirectUrl = redirectUrl;
     if (transfer) handoff.transfer = transfer;
     return { ...result, handoff };
+  },
+  ping: {
+    pings: (options) => options.pingPost,
+    // LeadExec's duplicate check needs the campaign (`aid`): without it the check never runs.
+    refuses: (options, { duplicateCheck }) =>
+      duplicateCheck && options.aid === undefined
+        ? "the duplicate check needs the leadexec destination's aid"
+        : undefined,
+    pinged: (fields, options) => leadExecFields(fields, options, options.pingFields),
+    async ping(fields, call, { duplicateCheck }) {
+      if (duplicateCheck) {
+        const duplicate = await checkDuplicate(call, duplicateCheckFields(fields, call.options));
+        const checked = duplicate.outcome === 'answered' ? duplicate.body.results[0] : undefined;
+        // A check that did not run must not pass for "not a duplicate": the form's fallback decides.
+        if (!checked?.success) {
+          const reason = duplicate.outcome === 'answered' ? checked?.response || 'no result' : duplicate.reason;
+          return { outcome: 'none', reason: `duplicate check: ${reason}` };
+        }
+        if (checked.isDuplicate) return { outcome: 'none' };
+      }
+      const pinged = await sendPing(call, leadExecFields(fields, call.options, call.options.pingFields));
+      if (pinged.outcome === 'rejected') return { outcome: 'refused', reason: pinged.reason };
+      const result = pinged.outcome === 'answered' ? pinged.body.results[0] : undefined;
+      if (!result?.willAccept || result.offers.length === 0 || result.orderId === '') return { outcome: 'none' };
+      return {
+        outcome: 'offers',
+        orderId: result.orderId,
+        expiresOn: result.orderExpiresOn,
+        offers: result.offers.map(offerOf),
+      };
+    },
   },
   // LeadExec's status takes the insert's requestId (kept in the delivered attempt's answer), not its lead id.
   async requestStatus(deliveredAnswers, call) {
@@ -213,4 +248,24 @@ async function insertOnce(
     case 'calldata':
       return withLeadUID(await insertCallLead(call, { ...input, call: callDetailsOf(lead, call.options) }));
   }
+}
+
+/** A LeadExec offer in the relay's words: its TCPA text only where LeadExec requires it be shown. */
+function offerOf(offer: Offer): ProviderOffer {
+  const tcpa = offer.tcpaInformation;
+  const custom = tcpa?.customTCPATextRequired && tcpa.tcpaText.trim() !== '' ? tcpa.tcpaText : undefined;
+  const provided: ProviderOffer = {
+    offerId: offer.offerId,
+    companyName: offer.companyName,
+    companyPhoneNumber: offer.companyPhoneNumber,
+    name: offer.name,
+    description: offer.description,
+    type: offer.type,
+    price: offer.price,
+    url: offer.url,
+  };
+  if (custom !== undefined) provided.consentText = custom;
+  if (tcpa?.privacyURL) provided.privacyUrl = tcpa.privacyURL;
+  if (tcpa?.termsURL) provided.termsUrl = tcpa.termsURL;
+  return provided;
 }
