@@ -19,6 +19,8 @@ export const SANDBOX_PROVIDERS = ['takepayments', 'dialler', 'cap', 'getlead', '
 export interface SandboxOptions {
   /** Where LeadExec's approved send takes the consumer (see leadexec.ts). */
   buyerPageUrl?: string;
+  /** More simulators by provider name (the tests' fixture providers), served like the five. */
+  simulators?: Record<string, Hono>;
 }
 
 export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS, options: SandboxOptions = {}) {
@@ -32,6 +34,7 @@ export function createSandbox(secrets: SandboxSecrets = SANDBOX_SECRETS, options
       secrets.LEADEXEC_API_KEY,
       options.buyerPageUrl ? { buyerPageUrl: options.buyerPageUrl } : {},
     ),
+    ...options.simulators,
   };
   const app = new Hono();
   app.use('/_sandbox/*', cors());

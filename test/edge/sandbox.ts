@@ -5,8 +5,9 @@
  */
 import { vi } from 'vitest';
 import { createSandbox } from '../../demo/sandbox/index.ts';
+import { fixtureSimulators } from './providers/fixture/index.ts';
 
-export const sandbox = createSandbox();
+export const sandbox = createSandbox(undefined, { simulators: fixtureSimulators });
 
 /** Requests that were neither for the sandbox nor expected: a test that makes one fails. */
 export const strayRequests: string[] = [];

@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import { adapters } from '../../edge/providers/registry.ts';
 import { build } from '../../tools/forms.ts';
+import { FIXTURE_KEYS, fixtureAdapters } from './providers/fixture/index.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SANDBOX = 'http://sandbox.test';
@@ -29,7 +30,10 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             ...SANDBOX_SECRETS,
             ENVIRONMENT: 'development',
-            ...Object.fromEntries(adapters.map((adapter) => [adapter.baseUrlVar, `${SANDBOX}/${adapter.name}`])),
+            ...FIXTURE_KEYS,
+            ...Object.fromEntries(
+              [...adapters, ...fixtureAdapters].map((adapter) => [adapter.baseUrlVar, `${SANDBOX}/${adapter.name}`]),
+            ),
             ALERT_WEBHOOK_URL: `${SANDBOX}/_sandbox/alerts`,
             DELIVERY_MAX_ATTEMPTS: '3',
             DELIVERY_BACKOFF_SECONDS: '1',
