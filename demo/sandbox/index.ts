@@ -5,6 +5,7 @@
  */
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { adapters } from '../../edge/providers/registry.ts';
 import { capSimulator } from './cap.ts';
 import { diallerSimulator } from './dialler.ts';
 import { getleadSimulator } from './getlead.ts';
@@ -13,7 +14,8 @@ import { leadExecSimulator } from './leadexec/index.ts';
 import { type Chaos, type FaultPlan, recordAndMisbehave, SandboxState } from './recorder.ts';
 import { takePaymentsSimulator } from './takepayments.ts';
 
-export const SANDBOX_PROVIDERS = ['takepayments', 'dialler', 'cap', 'getlead', 'leadexec'] as const;
+/** The providers the relay ships, each of which has a simulator here (the registry names them). */
+export const SANDBOX_PROVIDERS = adapters.map((adapter) => adapter.name);
 
 /** What differs between the sandbox of `npm start` and the tests' own. */
 export interface SandboxOptions {

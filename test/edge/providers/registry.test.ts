@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { adapters } from '../../../edge/providers/registry.ts';
+import { sandbox } from '../sandbox.ts';
 
 // Every module in edge/providers/ except the shared ones is an adapter and must be registered; an
 // adapter that outgrew one file is a folder with an index.ts.
@@ -18,6 +19,10 @@ describe('the provider registry', () => {
     expect(new Set(adapters.map((a) => a.name)).size).toBe(adapters.length);
     expect(new Set(adapters.map((a) => a.defaultSecret)).size).toBe(adapters.length);
     expect(new Set(adapters.map((a) => a.baseUrlVar)).size).toBe(adapters.length);
+  });
+
+  it('has a simulator in the sandbox for every provider', () => {
+    expect(Object.keys(sandbox.simulators)).toEqual(expect.arrayContaining(adapters.map((a) => a.name)));
   });
 
   it('names a secret and a base URL variable the Worker is given', () => {
