@@ -1,7 +1,6 @@
 /**
  * @module LeadExec requests: the JSON and XML bodies of inserts, updates and pings.
  */
-import { XMLBuilder } from 'fast-xml-parser';
 import { callProvider, type ProviderReply } from '../http.ts';
 import type { LeadExecCall, LeadExecOptions } from './options.ts';
 
@@ -49,23 +48,32 @@ function jsonBody(spec: Required<Pick<RequestSpec, 'source'>> & RequestSpec, opt
   });
 }
 
-// Escapes &, <, >, ' and " in text and attributes; `noSell="true"` stays a value, not a bare name.
-const xmlBuilder = new XMLBuilder({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  suppressEmptyNode: false,
-  suppressBooleanAttributes: false,
-});
+const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c] ?? c);
+}
+
+/**
+ * One element around markup already written, its attributes escaped (&, <, >, " and '). Written
+ * by hand rather than with fast-xml-parser's builder: a request is two levels of elements whose
+ * names the options schema has already restricted to [A-Za-z0-9_], and the builder with what it
+ * brings is some 4 KB gzip of the Worker's bundle. Reading answers stays with the library's parser.
+ */
+function xmlElement(name: string, attributes: Record<string, string>, markup: string): string {
+  const written = Object.entries(attributes).map(([key, value]) => ` ${key}="${escapeXml(value)}"`);
+  return `<${name}${written.join('')}>${markup}</${name}>`;
+}
 
 /** Property → XML attribute on `<Lead>`, as the post example writes them (`offerids`, `orderID`). */
 function leadAttributes(properties: LeadProperties): Record<string, string> {
   const attributes: Record<string, string> = {};
-  if (properties.reference !== undefined) attributes['@_reference'] = properties.reference;
-  if (properties.offerIds?.length) attributes['@_offerids'] = properties.offerIds.join('|');
-  if (properties.orderId !== undefined) attributes['@_orderID'] = properties.orderId;
-  if (properties.noSell) attributes['@_noSell'] = 'true';
-  if (properties.leadUID !== undefined) attributes['@_leadUID'] = String(properties.leadUID);
-  if (properties.processDelivery) attributes['@_processDelivery'] = 'true';
+  if (properties.reference !== undefined) attributes.reference = properties.reference;
+  if (properties.offerIds?.length) attributes.offerids = properties.offerIds.join('|');
+  if (properties.orderId !== undefined) attributes.orderID = properties.orderId;
+  if (properties.noSell) attributes.noSell = 'true';
+  if (properties.leadUID !== undefined) attributes.leadUID = String(properties.leadUID);
+  if (properties.processDelivery) attributes.processDelivery = 'true';
   return attributes;
 }
 
@@ -87,15 +95,12 @@ function xmlBody(spec: Required<Pick<RequestSpec, 'source'>> & RequestSpec, opti
   for (const name of ['vid', 'lid', 'aid', 'sendDelay', 'returnURL']) {
     const value = source[name];
     if (value === undefined || (name === 'sendDelay' && value === 0)) continue;
-    leadsAttributes[`@_${name}`] = String(value);
+    leadsAttributes[name] = String(value);
   }
   const properties = spec.properties ?? {};
-  return xmlBuilder.build({
-    Leads: {
-      ...leadsAttributes,
-      Lead: { ...leadAttributes(properties), ...callElements(properties), ...spec.fields },
-    },
-  });
+  const children = { ...callElements(properties), ...spec.fields };
+  const lead = Object.entries(children).map(([name, value]) => xmlElement(name, {}, escapeXml(value)));
+  return xmlElement('Leads', leadsAttributes, xmlElement('Lead', leadAttributes(properties), lead.join('')));
 }
 
 function headersFor(options: LeadExecOptions, apiKey: string, withBody: boolean): Record<string, string> {
