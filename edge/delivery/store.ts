@@ -4,7 +4,7 @@
  */
 import type { DeliveryStatus, LeadAccepted, LeadContext, LeadStatus } from '../../shared/lead.ts';
 import { forms, textsVersion } from '../forms/index.ts';
-import { keepTextsStatement } from '../forms/texts-history.ts';
+import { textsForLead } from '../forms/texts-history.ts';
 import { identifierHashes } from '../privacy/personal-data.ts';
 import type { CanonicalLead, DeliveryResult, FollowUp } from '../providers/types.ts';
 
@@ -94,8 +94,9 @@ export async function insertLead(
   );
   const form = forms.get(lead.formId);
   const { emailHash, phoneHash } = identifierHashes(form, lead.fields);
+  const texts = form ? textsForLead(db, form, now) : undefined;
   await db.batch([
-    ...(form ? [keepTextsStatement(db, form, now)] : []),
+    ...(texts?.statements ?? []),
     db
       .prepare(
         `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, email_hash, phone_hash, origin, created_at, updated_at)
@@ -129,6 +130,7 @@ export async function insertLead(
     ...steps.map((step) => insertStepStatement(db, step)),
     ...alongside,
   ]);
+  texts?.written();
   return deliveries;
 }
 

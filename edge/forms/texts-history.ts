@@ -12,15 +12,24 @@ export function keepTextsStatement(db: D1Database, form: FormConfig, at: string)
     .bind(form.id, textsVersion(form), JSON.stringify(formTexts(form)), at);
 }
 
-/** Versions this isolate already wrote, so serving a form costs one write per version, not per view. */
+/** Versions this isolate already wrote, so they are written once per version, not per view or lead. */
 const kept = new Set<string>();
+const keyOf = (form: FormConfig) => `${form.id}\n${textsVersion(form)}`;
 
 /** Keeps the texts of a form being shown; written once per version and isolate, off the answer's path. */
 export async function keepShownTexts(db: D1Database, form: FormConfig): Promise<void> {
-  const key = `${form.id}\n${textsVersion(form)}`;
-  if (kept.has(key)) return;
+  if (kept.has(keyOf(form))) return;
   await keepTextsStatement(db, form, new Date().toISOString()).run();
-  kept.add(key);
+  kept.add(keyOf(form));
+}
+
+/**
+ * The statement a lead's own batch carries to keep its texts, unless this isolate already wrote
+ * them; `written` records that the batch did, once it has.
+ */
+export function textsForLead(db: D1Database, form: FormConfig, at: string) {
+  const statements = kept.has(keyOf(form)) ? [] : [keepTextsStatement(db, form, at)];
+  return { statements, written: () => kept.add(keyOf(form)) };
 }
 
 export async function loadTexts(db: D1Database, formId: string, version: string) {

@@ -9,7 +9,6 @@ import { type DeliveryRow, getLead, listAttempts, listDeliveries, listLeadChange
 import { ApiError } from '../errors.ts';
 import { loadConsentRecord } from '../ping-post/sessions.ts';
 import { loadErasure } from '../privacy/subjects.ts';
-import { adapterFor } from '../providers/registry.ts';
 import type { CancelResult, CanonicalLead } from '../providers/types.ts';
 
 export async function loadLead(db: D1Database, leadId: string) {
@@ -75,15 +74,19 @@ export async function leadView(db: D1Database, stored: NonNullable<Awaited<Retur
   };
 }
 
-/** What an adapter needs to call its provider about one of a form's destinations, bounded in time. */
-export function providerContext(env: Env, formId: string, destinationIndex: number) {
-  const { destination, baseUrl, apiKey } = resolveDestination(env, formId, destinationIndex);
-  return {
+/**
+ * One of a form's destinations as the admin routes call it: its adapter, and what the adapter needs
+ * to call the provider, bounded by the delivery timeout.
+ */
+export function providerCall(env: Env, formId: string, destinationIndex: number) {
+  const { adapter, destination, baseUrl, apiKey } = resolveDestination(env, formId, destinationIndex);
+  const context = {
     options: destination.options,
     baseUrl,
     apiKey,
     signal: AbortSignal.timeout(deliverySettings(env).timeoutMs),
   };
+  return { adapter, context };
 }
 
 /**
@@ -92,9 +95,9 @@ export function providerContext(env: Env, formId: string, destinationIndex: numb
  */
 export async function cancelAt(env: Env, lead: CanonicalLead, destinationIndex: number): Promise<CancelResult> {
   try {
-    const adapter = adapterFor(resolveDestination(env, lead.formId, destinationIndex).destination.provider);
-    if (!adapter?.cancel) return { cancelled: false, warning: 'this provider cannot cancel a lead', httpStatus: null };
-    return await adapter.cancel(lead, providerContext(env, lead.formId, destinationIndex));
+    const { adapter, context } = providerCall(env, lead.formId, destinationIndex);
+    if (!adapter.cancel) return { cancelled: false, warning: 'this provider cannot cancel a lead', httpStatus: null };
+    return await adapter.cancel(lead, context);
   } catch (error) {
     const warning =
       error instanceof ConfigurationError ? `configuration: ${error.message}` : 'the provider could not be reached';

@@ -11,9 +11,8 @@ import * as z from 'zod';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
 import { stats, statsQuerySchema } from '../analytics/stats.ts';
 import { attemptNow } from '../delivery/consumer.ts';
-import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
+import { ConfigurationError } from '../delivery/destination.ts';
 import { enqueueDeliveries, messageOf } from '../delivery/queue.ts';
-import { deliverySettings } from '../delivery/settings.ts';
 import {
   changeLeadFields,
   getDelivery,
@@ -34,7 +33,7 @@ import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.
 import { adminAuth } from '../security/admin-auth.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { checked, validJson, validQuery } from '../security/validate.ts';
-import { cancelAt, leadView, loadLead, loadLiveLead, providerContext } from './admin-lead.ts';
+import { cancelAt, leadView, loadLead, loadLiveLead, providerCall } from './admin-lead.ts';
 import { subjectRoutes } from './subjects.ts';
 
 const listQuerySchema = z.strictObject({
@@ -66,19 +65,13 @@ async function dryRun(env: Env, lead: CanonicalLead, index: number): Promise<Dry
       throw error;
     });
   try {
-    const resolved = resolveDestination(env, lead.formId, index);
-    apiKey = resolved.apiKey;
-    const context = {
-      options: resolved.destination.options,
-      baseUrl: resolved.baseUrl,
-      apiKey,
-      signal: AbortSignal.timeout(deliverySettings(env).timeoutMs),
-    };
-    if (resolved.adapter.dryRun) {
-      const result = await resolved.adapter.dryRun(lead, context);
+    const { adapter, context } = providerCall(env, lead.formId, index);
+    apiKey = context.apiKey;
+    if (adapter.dryRun) {
+      const result = await adapter.dryRun(lead, context);
       return { ok: result.ok, message: redact(result.message, apiKey) };
     }
-    const result = await resolved.adapter.deliver(lead, { ...context, transport });
+    const result = await adapter.deliver(lead, { ...context, transport });
     if (!stopped && result.outcome !== 'delivered') return { ok: false, message: redact(result.reason, apiKey) };
   } catch (error) {
     if (!stopped) {
@@ -123,7 +116,10 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
       const answers = (await listAttempts(c.env.DB, delivery.id))
         .filter((a) => a.outcome === 'delivered')
         .map((a) => a.response ?? '');
-      const status = await adapter.requestStatus(answers, providerContext(c.env, lead.formId, delivery.destination));
+      const status = await adapter.requestStatus(
+        answers,
+        providerCall(c.env, lead.formId, delivery.destination).context,
+      );
       if (!status) break;
       if (!status.answered)
         throw new ApiError('upstream_failed', `${delivery.provider} did not answer the status request`);

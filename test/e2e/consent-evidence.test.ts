@@ -13,6 +13,7 @@ import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import type { SignedCertificate } from '../../shared/certificate.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.ts';
 import { type DemoServer, startDemo } from './demo-server.ts';
+import { askForSolarQuotes } from './solar-form.ts';
 
 const CERT_URL = `https://cert.trustedform.com/${createHash('sha1').update(String(Date.now())).digest('hex')}`;
 const LEADID = crypto.randomUUID().toUpperCase();
@@ -128,18 +129,7 @@ describe('consent evidence from a partner page', () => {
     const page = await browser.newPage();
     try {
       await page.goto(`${partner.url}?form=demo-leadexec`);
-      await page.getByLabel('ZIP code').fill('94107');
-      await page.getByLabel('Do you own your home?').selectOption('Yes');
-      await page.getByLabel('Average monthly electric bill').selectOption('201-300');
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByLabel('First name').fill('Katherine');
-      await page.getByLabel('Last name').fill('Johnson');
-      await page.getByLabel('Email').fill(`katherine.${Date.now()}@example.com`);
-      await page.getByLabel('Phone').fill(`(415) 555-${String(Date.now() % 10_000).padStart(4, '0')}`);
-      await page.getByLabel('Street address').fill('1 Market St');
-      await page.getByLabel('City').fill('San Francisco');
-      await page.getByLabel('State').selectOption('CA');
-      await page.getByRole('button', { name: 'See my solar quotes' }).click();
+      await askForSolarQuotes(page, `katherine.${Date.now()}@example.com`);
       const block = page.locator('lead-capture > .lc-offers');
       await block.locator('.lc-offer').first().waitFor();
       await block.locator('.lc-offer input[type="checkbox"]').nth(1).check();

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.ts';
 import { type DemoServer, startDemo } from './demo-server.ts';
+import { askForSolarQuotes } from './solar-form.ts';
 
 let demo: DemoServer;
 let browser: Browser;
@@ -127,18 +128,7 @@ describe('the demo page', () => {
     const email = `ada.${Date.now()}@example.com`;
     try {
       await page.goto(`http://127.0.0.1:${(partner.address() as AddressInfo).port}/`);
-      await page.getByLabel('ZIP code').fill('94107');
-      await page.getByLabel('Do you own your home?').selectOption('Yes');
-      await page.getByLabel('Average monthly electric bill').selectOption('101-200');
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByLabel('First name').fill('Ada');
-      await page.getByLabel('Last name').fill('Lovelace');
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Phone').fill(`(415) 555-${String(Date.now() % 10_000).padStart(4, '0')}`);
-      await page.getByLabel('Street address').fill('1 Market St');
-      await page.getByLabel('City').fill('San Francisco');
-      await page.getByLabel('State').selectOption('CA');
-      await page.getByRole('button', { name: 'See my solar quotes' }).click();
+      await askForSolarQuotes(page, email);
 
       // The offers and their consent texts are in the page's own DOM, where TrustedForm reads them.
       const consents = page.locator('lead-capture > .lc-offers [data-tf-element-role="consent-language"]');

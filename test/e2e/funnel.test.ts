@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.ts';
 import { type DemoServer, startDemo } from './demo-server.ts';
+import { askForSolarQuotes } from './solar-form.ts';
 
 let demo: DemoServer;
 let browser: Browser;
@@ -64,18 +65,7 @@ describe('the funnel, from a partner page to the admin page', () => {
       await page.getByLabel('ZIP code').waitFor();
       await expect.poll(async () => (await stats()).funnel.views, { timeout: 10_000 }).toBe(1);
 
-      await page.getByLabel('ZIP code').fill('94107');
-      await page.getByLabel('Do you own your home?').selectOption('Yes');
-      await page.getByLabel('Average monthly electric bill').selectOption('101-200');
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByLabel('First name').fill('Ada');
-      await page.getByLabel('Last name').fill('Lovelace');
-      await page.getByLabel('Email').fill(`ada.funnel.${Date.now()}@example.com`);
-      await page.getByLabel('Phone').fill(`(415) 555-${String(Date.now() % 10_000).padStart(4, '0')}`);
-      await page.getByLabel('Street address').fill('1 Market St');
-      await page.getByLabel('City').fill('San Francisco');
-      await page.getByLabel('State').selectOption('CA');
-      await page.getByRole('button', { name: 'See my solar quotes' }).click();
+      await askForSolarQuotes(page, `ada.funnel.${Date.now()}@example.com`);
       await page.locator('lead-capture > .lc-offers .lc-offer input[type="checkbox"]').nth(1).check();
       await page.locator('lead-capture > .lc-offers [data-tf-element-role="submit"]').click();
       await page.getByText('The installers you chose will be in touch shortly').waitFor();

@@ -8,6 +8,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath } from '../chromium.ts';
 import { type DemoServer, startDemo } from './demo-server.ts';
+import { askForSolarQuotes } from './solar-form.ts';
 
 let demo: DemoServer;
 let browser: Browser;
@@ -92,18 +93,7 @@ describe('a partner page with a strict Content-Security-Policy', () => {
     try {
       const violations = await recordViolations(page);
       await page.goto(partner.url);
-      await page.getByLabel('ZIP code').fill('94107');
-      await page.getByLabel('Do you own your home?').selectOption('Yes');
-      await page.getByLabel('Average monthly electric bill').selectOption('101-200');
-      await page.getByRole('button', { name: 'Next' }).click();
-      await page.getByLabel('First name').fill('Ada');
-      await page.getByLabel('Last name').fill('Lovelace');
-      await page.getByLabel('Email').fill(`ada.csp.${Date.now()}@example.com`);
-      await page.getByLabel('Phone').fill(`(415) 555-${String(Date.now() % 10_000).padStart(4, '0')}`);
-      await page.getByLabel('Street address').fill('1 Market St');
-      await page.getByLabel('City').fill('San Francisco');
-      await page.getByLabel('State').selectOption('CA');
-      await page.getByRole('button', { name: 'See my solar quotes' }).click();
+      await askForSolarQuotes(page, `ada.csp.${Date.now()}@example.com`);
       const offer = page.locator('lead-capture > .lc-offers .lc-offer').first();
       await offer.waitFor();
       // The offers block is styled (its border comes from the adopted sheet), not left bare.
