@@ -1,7 +1,7 @@
 /**
- * @module Ping sessions and consent records in D1. A session keeps what the relay presented for one
- * ping (LeadExec's order id, the offers exactly as shown with the SHA-256 of each consent text, a
- * hash of the pinged answers) under an unguessable id; the browser only ever sees that id.
+ * @module Ping sessions, sealed, and consent records in D1. A session keeps what the relay presented
+ * for one ping (LeadExec's order id, the offers exactly as shown with the SHA-256 of each consent
+ * text, a hash of the pinged answers); the browser holds it only sealed, as the session id.
  */
 import type { Offer } from '../../shared/ping-post.ts';
 
@@ -21,48 +21,83 @@ export interface PingSession {
   createdAt: string;
 }
 
-interface SessionRow {
-  id: string;
-  form_id: string;
-  destination: number;
-  order_id: string;
-  offers: string;
-  fields_hash: string;
-  expires_at: string;
-  created_at: string;
+const SESSION_KEY_INFO = new TextEncoder().encode('lead-capture ping session v1');
+const sessionKeys = new Map<string, Promise<CryptoKey>>();
+
+/**
+ * The key that seals sessions: derived (HKDF) from `CERTIFICATE_SECRET`, the relay's evidence
+ * secret, so a session is as trustworthy as the certificate later made from it and no deployment
+ * needs one more secret. Derived once per isolate.
+ */
+function sessionKey(secret: string | undefined): Promise<CryptoKey> {
+  if (!secret) throw new Error('CERTIFICATE_SECRET is not set: ping sessions cannot be sealed or opened');
+  let key = sessionKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle
+      .importKey('raw', new TextEncoder().encode(secret), 'HKDF', false, ['deriveKey'])
+      .then((base) =>
+        crypto.subtle.deriveKey(
+          { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(), info: SESSION_KEY_INFO },
+          base,
+          { name: 'AES-GCM', length: 256 },
+          false,
+          ['encrypt', 'decrypt'],
+        ),
+      );
+    sessionKeys.set(secret, key);
+  }
+  return key;
 }
 
-export async function saveSession(db: D1Database, session: PingSession): Promise<void> {
-  await db
-    .prepare(
-      'INSERT INTO ping_sessions (id, form_id, destination, order_id, offers, fields_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    )
-    .bind(
-      session.id,
-      session.formId,
-      session.destination,
-      session.orderId,
-      JSON.stringify(session.offers),
-      session.fieldsHash,
-      session.expiresAt,
-      session.createdAt,
-    )
-    .run();
+async function streamed(bytes: Uint8Array, through: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(through)).arrayBuffer());
 }
 
-export async function loadSession(db: D1Database, id: string): Promise<PingSession | null> {
-  const row = await db.prepare('SELECT * FROM ping_sessions WHERE id = ?').bind(id).first<SessionRow>();
-  if (!row) return null;
-  return {
-    id: row.id,
-    formId: row.form_id,
-    destination: row.destination,
-    orderId: row.order_id,
-    offers: JSON.parse(row.offers),
-    fieldsHash: row.fields_hash,
-    expiresAt: row.expires_at,
-    createdAt: row.created_at,
-  };
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+    .replaceAll('+', '-')
+    .replaceAll('/', '_')
+    .replace(/=+$/, '');
+}
+
+function fromBase64url(text: string): Uint8Array | undefined {
+  if (!/^[\w-]+$/.test(text)) return undefined;
+  try {
+    return Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The session sealed into the id the browser holds: AES-GCM (a fresh 96-bit IV each) over the
+ * compressed JSON. A ping writes nothing: the consumer's wait for offers has no database write in
+ * it, and pings scale without D1 (SCALING.md). The browser can neither read the order id nor alter
+ * an offer; a session is used once because the consent record's UNIQUE session id says so.
+ */
+export async function sealSession(secret: string | undefined, session: PingSession): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const plain = await streamed(new TextEncoder().encode(JSON.stringify(session)), new CompressionStream('deflate-raw'));
+  const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await sessionKey(secret), plain));
+  const token = new Uint8Array(iv.length + sealed.length);
+  token.set(iv);
+  token.set(sealed, iv.length);
+  return base64url(token);
+}
+
+/** The session a sealed id holds; null for anything this relay did not seal (altered, foreign, not an id). */
+export async function openSession(secret: string | undefined, token: string): Promise<PingSession | null> {
+  const key = await sessionKey(secret);
+  const bytes = fromBase64url(token);
+  if (!bytes || bytes.length < 12 + 16) return null;
+  try {
+    const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, 12) }, key, bytes.subarray(12));
+    return JSON.parse(
+      new TextDecoder().decode(await streamed(new Uint8Array(plain), new DecompressionStream('deflate-raw'))),
+    );
+  } catch {
+    return null;
+  }
 }
 
 /** The lead that answered a session, if one did, with the hash of the request that made it. */

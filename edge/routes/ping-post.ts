@@ -1,8 +1,9 @@
 /**
  * @module LeadExec ping → offers → consent → post, run by the relay so a client cannot forge the
  * order or the offers:
- * - `POST /v1/forms/:formId/ping` pings LeadExec with the form's ping fields, keeps the order id and
- *   the offers exactly as presented in a session, and answers the offers and the session id.
+ * - `POST /v1/forms/:formId/ping` pings LeadExec with the form's ping fields, seals the order id and
+ *   the offers exactly as presented into a session, and answers the offers and the sealed session
+ *   as its id (nothing is written: see sessions.ts).
  * - `POST /v1/forms/:formId/sessions/:sessionId/post` accepts only offers presented in that session,
  *   once, before the order expires; stores the lead and the consent evidence in one batch; posts to
  *   LeadExec with the order id and the chosen offers and marks them accepted. If LeadExec fails
@@ -42,9 +43,9 @@ import {
 } from '../intake/checks.ts';
 import {
   consentRecordStatement,
-  loadSession,
+  openSession,
   type PresentedOffer,
-  saveSession,
+  sealSession,
   sessionAnswer,
 } from '../ping-post/sessions.ts';
 import { snapshotStatement } from '../privacy/consent-snapshots.ts';
@@ -219,9 +220,8 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       expiresAt: expiryOf(pinged.expiresOn, now),
       createdAt: new Date(now).toISOString(),
     };
-    await saveSession(c.env.DB, session);
     const answer: PingResponse = {
-      sessionId: session.id,
+      sessionId: await sealSession(c.env.CERTIFICATE_SECRET, session),
       willAccept: true,
       expiresAt: session.expiresAt,
       offers: offers.map(withoutHash),
@@ -236,7 +236,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     const request = c.req.valid('json');
     const { fields, consent } = checkSubmission(form, request);
 
-    const session = await loadSession(c.env.DB, c.req.param('sessionId'));
+    const session = await openSession(c.env.CERTIFICATE_SECRET, c.req.param('sessionId'));
     if (!session || session.formId !== form.id) throw new ApiError('session_not_found', 'No such offers session');
     // The consent markup is as the page renders it at the time: a repeat need not match it byte for byte.
     const { consentMarkup, ...hashed } = request;

@@ -4,6 +4,7 @@ import { demoForms } from '../../../demo/forms/index.ts';
 import { UNCOVERED_ZIP } from '../../../demo/sandbox/leadexec/index.ts';
 import { forms } from '../../../edge/forms/index.ts';
 import { type FormConfig, type FormInput, parseForms } from '../../../edge/forms/schema.ts';
+import { openSession, sealSession } from '../../../edge/ping-post/sessions.ts';
 import { type PingResponse, pingResponseSchema, postResponseSchema } from '../../../shared/ping-post.ts';
 import { admin, PAGE_ORIGIN, relay, testClientIp, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
@@ -49,6 +50,13 @@ async function ping(fields = answers()) {
   return { response, body, fields };
 }
 
+/** What the relay sealed into a session id, opened as the relay opens it. */
+async function opened(sessionId: string) {
+  const session = await openSession(env.CERTIFICATE_SECRET, sessionId);
+  if (!session) throw new Error(`not a session this relay sealed: ${sessionId}`);
+  return session;
+}
+
 function leadExecRequests(path: string) {
   return sandbox.state.receivedBy('leadexec').filter((r) => r.path === `/leadexec${path}`);
 }
@@ -59,22 +67,22 @@ async function sha256(text: string) {
 }
 
 describe('POST /v1/forms/:formId/ping', () => {
-  it('answers two offers with their consent texts and a session, never the order id', async () => {
+  it('answers two offers with their consent texts and a sealed session, never the order id', async () => {
     const { response, body } = await ping();
     expect(response.status).toBe(200);
     expect(body.willAccept).toBe(true);
-    expect(body.sessionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.sessionId).toMatch(/^[\w-]+$/);
     expect(body.offers).toHaveLength(2);
     expect(body.offers[0]?.tcpa.text).toContain('Sunrise Solar Co may call and text me');
     const sent = JSON.parse(leadExecRequests('/v2/insert/ping')[0]?.body ?? '{}');
     // Only the ping fields go out: no name, email or phone before the consumer consents.
     expect(sent.leads[0].fields).toEqual({ Zip: '94107', State: 'CA', HomeOwner: 'Yes', ElectricBill: '101-200' });
     const answered = JSON.stringify(body);
-    const session = await env.DB.prepare('SELECT order_id FROM ping_sessions WHERE id = ?')
-      .bind(body.sessionId)
-      .first<{ order_id: string }>();
-    expect(session?.order_id).toBeTruthy();
-    expect(answered).not.toContain(session?.order_id);
+    const session = await opened(body.sessionId);
+    expect(session.orderId).toBeTruthy();
+    expect(answered).not.toContain(session.orderId);
+    expect(atob(body.sessionId.replaceAll('-', '+').replaceAll('_', '/'))).not.toContain(session.orderId);
+    expect(session.offers.map((o) => o.tcpa.text)).toEqual(body.offers.map((o) => o.tcpa.text));
   });
 
   it('keeps only http(s) links from LeadExec, so no offer can carry a javascript: link', async () => {
@@ -292,12 +300,10 @@ describe('POST /v1/forms/:formId/sessions/:sessionId/post', () => {
     const answer = postResponseSchema.parse(await response.json());
     expect(answer).toMatchObject({ status: 'delivered', acceptedOffers: [chosen] });
 
-    const session = await env.DB.prepare('SELECT order_id FROM ping_sessions WHERE id = ?')
-      .bind(offers.sessionId)
-      .first<{ order_id: string }>();
+    const session = await opened(offers.sessionId);
     const inserted = JSON.parse(leadExecRequests('/v2/insert/general')[0]?.body ?? '{}');
     expect(inserted.leads[0].properties).toMatchObject({
-      orderId: session?.order_id,
+      orderId: session.orderId,
       offerIds: [chosen],
       reference: answer.leadId,
     });
@@ -361,10 +367,12 @@ describe('POST /v1/forms/:formId/sessions/:sessionId/post', () => {
 
   it('refuses an expired order with 410 order_expired', async () => {
     const { body, fields } = await ping();
-    await env.DB.prepare('UPDATE ping_sessions SET expires_at = ? WHERE id = ?')
-      .bind(new Date(Date.now() - 1000).toISOString(), body.sessionId)
-      .run();
-    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+    const session = await opened(body.sessionId);
+    const expired = await sealSession(env.CERTIFICATE_SECRET, {
+      ...session,
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${expired}/post`, {
       fields,
       offerIds: [body.offers[0]?.offerId],
       consent: {},
@@ -376,14 +384,37 @@ describe('POST /v1/forms/:formId/sessions/:sessionId/post', () => {
 
   it('refuses a session from another form with 404 session_not_found', async () => {
     const { body, fields } = await ping();
-    await env.DB.prepare("UPDATE ping_sessions SET form_id = 'demo-other' WHERE id = ?").bind(body.sessionId).run();
-    const response = await post(`/v1/forms/demo-leadexec/sessions/${body.sessionId}/post`, {
+    const foreign = await sealSession(env.CERTIFICATE_SECRET, {
+      ...(await opened(body.sessionId)),
+      formId: 'demo-other',
+    });
+    const response = await post(`/v1/forms/demo-leadexec/sessions/${foreign}/post`, {
       fields,
       offerIds: [body.offers[0]?.offerId],
       consent: {},
     });
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe('session_not_found');
+    expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
+  });
+
+  it('refuses a session id altered in any character, or sealed under another secret, with 404 session_not_found', async () => {
+    const { body, fields } = await ping();
+    const flip = (c: string) => (c === 'A' ? 'B' : 'A');
+    // The last character of unpadded base64 may carry bits the decoder drops: the one before it does not.
+    const altered = [0, 11, 20, body.sessionId.length - 2].map(
+      (at) => `${body.sessionId.slice(0, at)}${flip(body.sessionId.charAt(at))}${body.sessionId.slice(at + 1)}`,
+    );
+    const foreign = await sealSession('another relay', await opened(body.sessionId));
+    for (const sessionId of [...altered, foreign, body.sessionId.slice(0, 40), 'not.a.session']) {
+      const response = await post(`/v1/forms/demo-leadexec/sessions/${sessionId}/post`, {
+        fields,
+        offerIds: [body.offers[0]?.offerId],
+        consent: {},
+      });
+      expect(response.status, sessionId).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('session_not_found');
+    }
     expect(leadExecRequests('/v2/insert/general')).toHaveLength(0);
   });
 

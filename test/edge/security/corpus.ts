@@ -6,13 +6,14 @@
  * input is a provider's answer (`providerAnswer`); injection strings that are legitimate answers are
  * accepted and delivered, and are checked apart in corpus.test.ts.
  *
- * Ping sessions are seeded straight into D1 (see `seedSessions`): a real one would need a ping, and
- * a ping reaches LeadExec. The seeded sessions' answers hash matches nothing a case sends, so even
- * a post that got past every other check could not reach LeadExec.
+ * Ping sessions are sealed here as the relay seals them (see `SESSIONS`): a real one would need a
+ * ping, and a ping reaches LeadExec. Their answers hash matches nothing a case sends, so even a post
+ * that got past every other check could not reach LeadExec.
  */
 import { env } from 'cloudflare:workers';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
 import { app } from '../../../edge/app.ts';
+import { type PingSession, sealSession } from '../../../edge/ping-post/sessions.ts';
 import { canonicalHash } from '../../../edge/security/canonical-hash.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { PAGE_ORIGIN, validTakePaymentsLead } from '../helpers.ts';
@@ -57,7 +58,7 @@ const JSON_TYPE = 'application/json';
 const FOREIGN = 'https://evil.example';
 
 /** A session that is open, one that expired and one that was already posted, all for demo-leadexec. */
-export const SESSIONS = {
+const SESSION_IDS = {
   live: 'c0ffee00-0000-4000-8000-000000000001',
   expired: 'c0ffee00-0000-4000-8000-000000000002',
   used: 'c0ffee00-0000-4000-8000-000000000003',
@@ -80,26 +81,37 @@ function presentedOffer(offerId: string, companyName: string) {
   };
 }
 
+function seededSession(id: string, expiresAt: number): PingSession {
+  return {
+    id,
+    formId: 'demo-leadexec',
+    destination: 0,
+    orderId: 'order-seeded',
+    offers: [
+      presentedOffer(SESSION_OFFERS[0], 'Sunrise Solar Co'),
+      presentedOffer(SESSION_OFFERS[1], 'Brightside Energy'),
+    ],
+    fieldsHash: 'f'.repeat(64),
+    expiresAt: new Date(expiresAt).toISOString(),
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Session ids as the relay hands them out: live for a day, expired, and one already posted (`seedSessions`). */
+export const SESSIONS = {
+  live: await sealSession(env.CERTIFICATE_SECRET, seededSession(SESSION_IDS.live, Date.now() + 86_400_000)),
+  expired: await sealSession(env.CERTIFICATE_SECRET, seededSession(SESSION_IDS.expired, Date.now() - 60_000)),
+  used: await sealSession(env.CERTIFICATE_SECRET, seededSession(SESSION_IDS.used, Date.now() + 86_400_000)),
+} as const;
+
 /** A demo-takepayments lead stored under this Idempotency-Key, with the relay's hash of `validTakePaymentsLead`. */
 const IDEMPOTENCY_KEY = 'corpus-retry-1';
 const KEYED_LEAD = 'c0ffee00-0000-4000-8000-0000000000bb';
 
-/** The sessions above, and the leads the used session and the Idempotency-Key cases need. */
+/** The lead that answered the used session, and the lead the Idempotency-Key cases need. */
 export async function seedSessions(): Promise<void> {
-  const offers = JSON.stringify([
-    presentedOffer(SESSION_OFFERS[0], 'Sunrise Solar Co'),
-    presentedOffer(SESSION_OFFERS[1], 'Brightside Energy'),
-  ]);
   const now = Date.now();
-  const session = (id: string, expiresAt: number) =>
-    env.DB.prepare(
-      `INSERT OR REPLACE INTO ping_sessions (id, form_id, destination, order_id, offers, fields_hash, expires_at, created_at)
-       VALUES (?, 'demo-leadexec', 0, 'order-seeded', ?, ?, ?, ?)`,
-    ).bind(id, offers, 'f'.repeat(64), new Date(expiresAt).toISOString(), new Date(now).toISOString());
   await env.DB.batch([
-    session(SESSIONS.live, now + 3_600_000),
-    session(SESSIONS.expired, now - 60_000),
-    session(SESSIONS.used, now + 3_600_000),
     env.DB.prepare(
       `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, body_hash, created_at, updated_at)
        VALUES (?, 'demo-leadexec', 'delivered', '{}', '{}', '{}', '', ?, ?)`,
@@ -107,7 +119,7 @@ export async function seedSessions(): Promise<void> {
     env.DB.prepare(
       `INSERT OR IGNORE INTO consent_records (lead_id, session_id, order_id, form_id, texts_version, consented_at, offers)
        VALUES (?, ?, 'order-seeded', 'demo-leadexec', '00000000', ?, '[]')`,
-    ).bind(USED_SESSION_LEAD, SESSIONS.used, new Date(now).toISOString()),
+    ).bind(USED_SESSION_LEAD, SESSION_IDS.used, new Date(now).toISOString()),
     env.DB.prepare(
       `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, idempotency_key, body_hash, created_at, updated_at)
        VALUES (?, 'demo-takepayments', 'accepted', '{}', '{}', '{}', ?, ?, ?, ?)`,
