@@ -14,12 +14,11 @@ import {
   claimAttempt,
   type DeliveryRow,
   getDelivery,
-  getLead,
+  getDeliveryAndLead,
   recordAttempt,
   refreshLeadStatus,
   refuseWaitingSteps,
   setDeliveryStatus,
-  waitingSteps,
 } from './store.ts';
 
 export type DeliveryAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number } | { kind: 'dead-letter' };
@@ -81,7 +80,7 @@ export async function attemptMessage(
   { timeoutMs, sendWaitingSteps = true }: AttemptOptions = {},
 ): Promise<AttemptOutcome> {
   const ack: AttemptOutcome = { action: { kind: 'ack' } };
-  const delivery = await getDelivery(env.DB, message.deliveryId);
+  const { delivery, stored } = await getDeliveryAndLead(env.DB, message.deliveryId, message.leadId);
   if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return ack;
   const settings = deliverySettings(env);
   // Its last attempt is spent and recorded, but the message came back (its dead-lettering failed,
@@ -89,7 +88,6 @@ export async function attemptMessage(
   if (delivery.status === 'failed' && delivery.attempts - delivery.replay_from >= settings.maxAttempts) {
     return { action: { kind: 'dead-letter' } };
   }
-  const stored = await getLead(env.DB, message.leadId);
   // Its personal data was erased or purged: nothing may be sent (the removal refused it too).
   if (!stored || stored.purgedAt) return ack;
   let reference: string | null = null;
@@ -124,7 +122,7 @@ export async function attemptMessage(
     result.outcome === 'retryable' && !lastChance
       ? retryDelaySeconds(attempt, settings.backoffBaseSeconds, result.retryAfterSeconds)
       : 0;
-  await recordAttempt(env.DB, {
+  const steps = await recordAttempt(env.DB, {
     deliveryId: delivery.id,
     leadId: delivery.lead_id,
     attempt,
@@ -135,8 +133,7 @@ export async function attemptMessage(
     ...(status === 'retrying' ? { nextAttemptAt: new Date(Date.now() + delaySeconds * 1000).toISOString() } : {}),
   });
   if (status === 'rejected') await refuseWaitingSteps(env.DB, delivery.id, delivery.lead_id);
-  if (status === 'delivered' && sendWaitingSteps) {
-    const steps = await waitingSteps(env.DB, delivery.id);
+  if (sendWaitingSteps && steps.length > 0) {
     await enqueueDeliveries(
       env.DELIVERIES,
       steps.map((s) => ({ deliveryId: s.id, leadId: s.lead_id, formId: message.formId, destination: s.destination })),

@@ -228,8 +228,7 @@ function toCanonical(row: LeadRow): CanonicalLead {
   return lead;
 }
 
-export async function getLead(db: D1Database, leadId: string) {
-  const row = await db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId).first<LeadRow>();
+function storedLead(row: LeadRow | null) {
   return row
     ? {
         lead: toCanonical(row),
@@ -239,6 +238,22 @@ export async function getLead(db: D1Database, leadId: string) {
         purgedAt: row.purged_at,
       }
     : null;
+}
+
+export async function getLead(db: D1Database, leadId: string) {
+  return storedLead(await db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId).first<LeadRow>());
+}
+
+/** A delivery and its lead in one round trip: what every attempt reads first. */
+export async function getDeliveryAndLead(db: D1Database, deliveryIdValue: string, leadId: string) {
+  const [delivery, lead] = await db.batch<DeliveryRow | LeadRow>([
+    db.prepare('SELECT * FROM deliveries WHERE id = ?').bind(deliveryIdValue),
+    db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId),
+  ]);
+  return {
+    delivery: (delivery?.results[0] as DeliveryRow | undefined) ?? null,
+    stored: storedLead((lead?.results[0] as LeadRow | undefined) ?? null),
+  };
 }
 
 export async function getDelivery(db: D1Database, id: string): Promise<DeliveryRow | null> {
@@ -303,11 +318,14 @@ export async function takeStranded(
 }
 
 /** Steps waiting for this delivery: they may run once it is delivered. */
-export async function waitingSteps(db: D1Database, deliveryIdValue: string): Promise<DeliveryRow[]> {
-  const { results } = await db
+function waitingStepsStatement(db: D1Database, deliveryIdValue: string): D1PreparedStatement {
+  return db
     .prepare("SELECT * FROM deliveries WHERE after_id = ? AND status = 'pending' AND attempts = 0")
-    .bind(deliveryIdValue)
-    .all<DeliveryRow>();
+    .bind(deliveryIdValue);
+}
+
+export async function waitingSteps(db: D1Database, deliveryIdValue: string): Promise<DeliveryRow[]> {
+  const { results } = await waitingStepsStatement(db, deliveryIdValue).all<DeliveryRow>();
   return results;
 }
 
@@ -410,12 +428,16 @@ const LEAD_UNPURGED = '(SELECT purged_at FROM leads WHERE id = ?) IS NULL';
  * that was already under way when the lead's personal data was removed is recorded without the
  * provider's answer, and unless it delivered, leaves the delivery refused, never to be retried.
  */
-export async function recordAttempt(db: D1Database, record: AttemptRecord): Promise<void> {
+/**
+ * Records an attempt, the delivery's new status and the lead's, in one transaction; for a delivery
+ * now delivered, answers the steps waiting for it, read in the same round trip.
+ */
+export async function recordAttempt(db: D1Database, record: AttemptRecord): Promise<DeliveryRow[]> {
   const { result } = record;
   const now = new Date().toISOString();
   const reason = result.outcome === 'delivered' ? null : result.reason;
   const reference = result.outcome === 'delivered' ? result.reference : null;
-  await db.batch([
+  const results = await db.batch<DeliveryRow>([
     db
       .prepare(
         `INSERT INTO attempts (delivery_id, attempt, started_at, duration_ms, http_status, outcome, reason, response)
@@ -450,7 +472,9 @@ export async function recordAttempt(db: D1Database, record: AttemptRecord): Prom
         record.leadId,
       ),
     leadStatusStatement(db, record.leadId),
+    ...(record.status === 'delivered' ? [waitingStepsStatement(db, record.deliveryId)] : []),
   ]);
+  return record.status === 'delivered' ? (results.at(-1)?.results ?? []) : [];
 }
 
 export async function setDeliveryStatus(
