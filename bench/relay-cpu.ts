@@ -9,6 +9,8 @@
  *   one-lead calls also include workerd's HTTP handling of the call.
  * - the same with D1, the queue and the rate limiter replaced by in-memory stand-ins: the relay's
  *   own JavaScript alone, which is what Workers bills as CPU (binding calls are I/O there);
+ * - the same with only the rate limit real: the relay's Durable Object, then Cloudflare's Rate
+ *   Limiting binding in its place (each lead from a new address in both);
  * - the runtime clock around `app.fetch` inside the isolate: wall time, so it includes waiting on
  *   D1, the Durable Object and the queue; in workerd it ticks in whole milliseconds.
  */
@@ -27,6 +29,9 @@ export interface RelayCpu {
   batchMean: { fresh: number; shared: number };
   /** Kernel CPU per lead with D1, the queue and the rate limiter stubbed: the relay's own JS, ms. */
   jsOnlyMean: number;
+  /** Kernel CPU per lead with only the rate limit real: the relay's Durable Object, and the Workers
+   * Rate Limiting binding in its place (both as wrangler emulates them locally), ms. */
+  limiter: { object: number; binding: number };
   /** Runtime clock around app.fetch with the bindings stubbed, ms (whole ms). */
   jsOnly: { p50: number; p99: number };
   /** Kernel CPU per one-lead call, 50 leads per address, ms. */
@@ -64,7 +69,7 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
 
       const runtime = pids();
       type Batch = { ms: number[]; statuses: Record<string, number> };
-      const batchOf = async (ips: 'fresh' | 'shared' | 'stub') => {
+      const batchOf = async (ips: 'fresh' | 'shared' | 'stub' | 'limiter-object' | 'limiter-binding') => {
         const before = cpuNs(runtime);
         const batch = (await call(`/run?n=${BATCH}&ips=${ips}`)) as Batch;
         return { batch, meanMs: (cpuNs(runtime) - before) / 1e6 / BATCH };
@@ -72,6 +77,8 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
       const fresh = await batchOf('fresh');
       const shared = await batchOf('shared');
       const stubbed = await batchOf('stub');
+      const limiterObject = await batchOf('limiter-object');
+      const limiterBinding = await batchOf('limiter-binding');
 
       const singles: number[] = [];
       for (let i = 0; i < SINGLES; i++) {
@@ -80,12 +87,14 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
         singles.push((cpuNs(runtime) - start) / 1e6);
       }
       const statuses: Record<string, number> = {};
-      for (const [status, count] of [fresh, shared, stubbed].flatMap((b) => Object.entries(b.batch.statuses))) {
+      const batches = [fresh, shared, stubbed, limiterObject, limiterBinding];
+      for (const [status, count] of batches.flatMap((b) => Object.entries(b.batch.statuses))) {
         statuses[status] = (statuses[status] ?? 0) + count;
       }
       return {
         batchMean: { fresh: fresh.meanMs, shared: shared.meanMs },
         jsOnlyMean: stubbed.meanMs,
+        limiter: { object: limiterObject.meanMs, binding: limiterBinding.meanMs },
         jsOnly: { p50: percentile(stubbed.batch.ms, 50), p99: percentile(stubbed.batch.ms, 99) },
         single: { p50: percentile(singles, 50), p99: percentile(singles, 99) },
         isolate: { p50: percentile(shared.batch.ms, 50), p99: percentile(shared.batch.ms, 99) },

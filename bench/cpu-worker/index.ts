@@ -1,7 +1,7 @@
 /**
  * Times the relay's intake path (`app.fetch` for `POST /v1/forms/demo-takepayments/leads`: origin
  * check, JSON, rate limit in a Durable Object, zod validation, D1 write, queue send) inside workerd.
- * `GET /run?n=N&ips=fresh|shared|stub` makes N leads in a row, never more than the rate limit allows
+ * `GET /run?n=N&ips=fresh|shared|stub|limiter-object|limiter-binding` makes N leads in a row, never more than the rate limit allows
  * from one client IP, and returns each one's time by the runtime clock. `GET /clock` says whether that clock
  * moves during pure computation (workerd may hold it still between I/O, against Spectre timing).
  */
@@ -29,30 +29,43 @@ function nextIp(mode: string): string {
   return `${mode === 'shared' ? 11 : 10}.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}`;
 }
 
+type Limit = { limit(options: { key: string }): Promise<{ success: boolean }> };
+
 /**
  * In-memory stand-ins for D1, the queue and the rate limiter (`ips=stub`): what is left is the
  * relay's own JavaScript, which is what Workers bills as CPU time (binding calls are I/O there).
+ * `limiter-object` keeps the relay's own rate-limit Durable Object and `limiter-binding` puts the
+ * Workers Rate Limiting binding in its place, D1 and the queue stubbed in both: the rate limit's
+ * own cost, each way.
  */
-function stubEnv(real: unknown): unknown {
+function stubEnv(real: unknown, mode: string): unknown {
   const statement = {
     bind: () => statement,
     run: async () => ({ success: true, meta: {} }),
     first: async () => null,
     all: async () => ({ success: true, results: [] }),
   };
-  return {
-    ...(real as object),
+  const limiter = (hit: (client: string) => Promise<{ allowed: boolean; retryAfterSeconds: number }>) => ({
+    idFromName: (name: string) => name,
+    get: () => ({ hit }),
+  });
+  const binding = (real as { RATE_LIMIT: Limit }).RATE_LIMIT;
+  const stubs: Record<string, unknown> = {
     DB: { prepare: () => statement, batch: async (all: unknown[]) => all.map(() => ({ success: true, results: [] })) },
     DELIVERIES: { send: async () => {}, sendBatch: async () => {} },
-    RATE_LIMITER: {
-      idFromName: (name: string) => name,
-      get: () => ({ hit: async () => ({ allowed: true, retryAfterSeconds: 0 }) }),
-    },
   };
+  if (mode === 'stub') stubs.RATE_LIMITER = limiter(async () => ({ allowed: true, retryAfterSeconds: 0 }));
+  if (mode === 'limiter-binding') {
+    stubs.RATE_LIMITER = limiter(async (client) => ({
+      allowed: (await binding.limit({ key: client })).success,
+      retryAfterSeconds: 0,
+    }));
+  }
+  return { ...(real as object), ...stubs };
 }
 
 async function run(n: number, mode: string, realEnv: unknown, ctx: unknown): Promise<Response> {
-  const env = mode === 'stub' ? stubEnv(realEnv) : realEnv;
+  const env = mode === 'fresh' || mode === 'shared' ? realEnv : stubEnv(realEnv, mode);
   const ms: number[] = [];
   const statuses: Record<string, number> = {};
   for (let i = 0; i < n; i++) {
