@@ -67,11 +67,12 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     const { fields, consent } = checkSubmission(form, submission);
 
     // A retry carries the same body and key but a spent (or fresh) Turnstile token, and the consent
-    // markup as it renders then: neither is part of the hash, and a lead already stored under the key
-    // is answered before the bot check.
+    // markup as it renders then: neither is part of the hash. Where a Turnstile token is spent by its
+    // first use, a lead already stored under the key is looked up and answered before the bot check;
+    // elsewhere the insert finds it (the key is UNIQUE per form), and a first lead costs no read.
     const { turnstileToken, consentMarkup, ...hashed } = submission;
     const bodyHash = await canonicalHash(hashed);
-    if (idempotencyKey) {
+    if (idempotencyKey && form.turnstileSiteKey) {
       const existing = await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey);
       if (existing) {
         if (existing.bodyHash !== bodyHash) {
@@ -115,7 +116,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
         snapshot,
       );
     } catch (error) {
-      // Two requests with one key raced: the loser answers what the winner stored.
+      // The key is already stored (a retry, or two requests with one key racing): answer that lead.
       const winner = idempotencyKey ? await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey) : null;
       if (!winner) throw error;
       if (winner.bodyHash !== bodyHash) {
