@@ -12,9 +12,10 @@ import { type DeliveryMessage, enqueueDeliveries } from './queue.ts';
 import { backoffSeconds, deliverySettings, retryDelaySeconds } from './settings.ts';
 import {
   claimAttempt,
+  type DeliveryAndLead,
   type DeliveryRow,
+  getDeliveriesAndLeads,
   getDelivery,
-  getDeliveryAndLead,
   recordAttempt,
   refreshLeadStatus,
   refuseWaitingSteps,
@@ -78,9 +79,10 @@ export async function attemptMessage(
   env: Env,
   message: DeliveryMessage,
   { timeoutMs, sendWaitingSteps = true }: AttemptOptions = {},
+  read: Promise<DeliveryAndLead | undefined> = getDeliveriesAndLeads(env.DB, [message]).then(([one]) => one),
 ): Promise<AttemptOutcome> {
   const ack: AttemptOutcome = { action: { kind: 'ack' } };
-  const { delivery, stored } = await getDeliveryAndLead(env.DB, message.deliveryId, message.leadId);
+  const { delivery, stored } = (await read) ?? { delivery: null, stored: null };
   if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return ack;
   const settings = deliverySettings(env);
   // Its last attempt is spent and recorded, but the message came back (its dead-lettering failed,
@@ -168,19 +170,34 @@ export async function attemptNow(
 }
 
 /** Delivers the message's destination (or runs its step) once and says what the queue should do. */
-export async function deliverMessage(env: Env, message: DeliveryMessage): Promise<DeliveryAction> {
-  return (await attemptMessage(env, message)).action;
+export async function deliverMessage(
+  env: Env,
+  message: DeliveryMessage,
+  read?: Promise<DeliveryAndLead | undefined>,
+): Promise<DeliveryAction> {
+  return (await attemptMessage(env, message, {}, read)).action;
 }
 
 /**
  * The messages of a batch are independent deliveries: they are tried at once, so one slow provider
- * does not hold up the others, and each is acknowledged or retried on its own.
+ * does not hold up the others, and each is acknowledged or retried on its own. What each attempt
+ * reads first is read for the whole batch in one D1 round trip (each message on its own if that
+ * fails); each claim still checks that no one else took its delivery since.
  */
 export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
+  const reads = getDeliveriesAndLeads(
+    env.DB,
+    batch.messages.map((m) => m.body),
+  ).catch(() => undefined);
   await Promise.all(
-    batch.messages.map(async (message) => {
+    batch.messages.map(async (message, i) => {
       try {
-        const action = await deliverMessage(env, message.body);
+        const action = await deliverMessage(
+          env,
+          message.body,
+          // The batch's read failed: each message reads its own, so one bad read holds no other back.
+          reads.then((all) => (all ? all[i] : getDeliveriesAndLeads(env.DB, [message.body]).then(([one]) => one))),
+        );
         if (action.kind === 'retry') {
           message.retry({ delaySeconds: action.delaySeconds });
         } else {

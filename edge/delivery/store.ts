@@ -244,16 +244,27 @@ export async function getLead(db: D1Database, leadId: string) {
   return storedLead(await db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId).first<LeadRow>());
 }
 
-/** A delivery and its lead in one round trip: what every attempt reads first. */
-export async function getDeliveryAndLead(db: D1Database, deliveryIdValue: string, leadId: string) {
-  const [delivery, lead] = await db.batch<DeliveryRow | LeadRow>([
-    db.prepare('SELECT * FROM deliveries WHERE id = ?').bind(deliveryIdValue),
-    db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId),
-  ]);
-  return {
-    delivery: (delivery?.results[0] as DeliveryRow | undefined) ?? null,
-    stored: storedLead((lead?.results[0] as LeadRow | undefined) ?? null),
-  };
+export type DeliveryAndLead = { delivery: DeliveryRow | null; stored: ReturnType<typeof storedLead> };
+
+/**
+ * Deliveries and their leads, all in one round trip: what every attempt reads first, for a whole
+ * queue batch at once.
+ */
+export async function getDeliveriesAndLeads(
+  db: D1Database,
+  wanted: readonly { deliveryId: string; leadId: string }[],
+): Promise<DeliveryAndLead[]> {
+  if (wanted.length === 0) return [];
+  const results = await db.batch<DeliveryRow | LeadRow>(
+    wanted.flatMap(({ deliveryId: id, leadId }) => [
+      db.prepare('SELECT * FROM deliveries WHERE id = ?').bind(id),
+      db.prepare('SELECT * FROM leads WHERE id = ?').bind(leadId),
+    ]),
+  );
+  return wanted.map((_, i) => ({
+    delivery: (results[2 * i]?.results[0] as DeliveryRow | undefined) ?? null,
+    stored: storedLead((results[2 * i + 1]?.results[0] as LeadRow | undefined) ?? null),
+  }));
 }
 
 export async function getDelivery(db: D1Database, id: string): Promise<DeliveryRow | null> {
