@@ -11,7 +11,7 @@ import { ConfigurationError, resolveDestination } from './destination.ts';
 import { type DeliveryMessage, enqueueDeliveries } from './queue.ts';
 import { backoffSeconds, deliverySettings, retryDelaySeconds } from './settings.ts';
 import {
-  claimAttempt,
+  claimAttempts,
   type DeliveryAndLead,
   type DeliveryRow,
   getDeliveriesAndLeads,
@@ -71,6 +71,46 @@ export interface AttemptOptions {
 }
 
 /**
+ * How an attempt reads its delivery and lead and claims the attempt: on its own, or through the
+ * round trips its queue batch shares (`handleDeliveryBatch`).
+ */
+export interface AttemptIo {
+  read: Promise<DeliveryAndLead | undefined>;
+  claim: (delivery: DeliveryRow) => Promise<boolean>;
+}
+
+function ownIo(db: D1Database, message: DeliveryMessage): AttemptIo {
+  return {
+    read: getDeliveriesAndLeads(db, [message]).then(([one]) => one),
+    claim: async (delivery) => (await claimAttempts(db, [delivery]))[0] === true,
+  };
+}
+
+/**
+ * Claims asked for in the same turn of the event loop go to D1 together, in one round trip. A failed
+ * round trip fails each claim in it, and with it only messages that have not called a provider yet.
+ */
+function claimTogether(db: D1Database): AttemptIo['claim'] {
+  let waiting: { delivery: DeliveryRow; settle: (claimed: Promise<boolean>) => void }[] = [];
+  const flush = () => {
+    const taken = waiting;
+    waiting = [];
+    const claimed = claimAttempts(
+      db,
+      taken.map((w) => w.delivery),
+    );
+    taken.forEach((w, i) => {
+      w.settle(claimed.then((all) => all[i] === true));
+    });
+  };
+  return (delivery) =>
+    new Promise<Promise<boolean>>((settle) => {
+      if (waiting.length === 0) setTimeout(flush, 0);
+      waiting.push({ delivery, settle });
+    }).then((claimed) => claimed);
+}
+
+/**
  * Makes one attempt at the message's delivery or step and says what the queue should do next. The
  * relay also calls it inside a request, with a shorter `timeoutMs`, when the consumer waits for the
  * answer (a LeadExec redirect or agent, the offers accepted, an operator's update).
@@ -79,10 +119,10 @@ export async function attemptMessage(
   env: Env,
   message: DeliveryMessage,
   { timeoutMs, sendWaitingSteps = true }: AttemptOptions = {},
-  read: Promise<DeliveryAndLead | undefined> = getDeliveriesAndLeads(env.DB, [message]).then(([one]) => one),
+  io: AttemptIo = ownIo(env.DB, message),
 ): Promise<AttemptOutcome> {
   const ack: AttemptOutcome = { action: { kind: 'ack' } };
-  const { delivery, stored } = (await read) ?? { delivery: null, stored: null };
+  const { delivery, stored } = (await io.read) ?? { delivery: null, stored: null };
   if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return ack;
   const settings = deliverySettings(env);
   // Its last attempt is spent and recorded, but the message came back (its dead-lettering failed,
@@ -100,7 +140,7 @@ export async function attemptMessage(
     reference = after.reference;
   }
   // Another message for this delivery (a replay, a redelivery) is on it right now: this one stands down.
-  if (!(await claimAttempt(env.DB, delivery))) return ack;
+  if (!(await io.claim(delivery))) return ack;
 
   const attempt = delivery.attempts + 1;
   const { result, startedAt, durationMs } = await attemptDelivery(
@@ -170,34 +210,33 @@ export async function attemptNow(
 }
 
 /** Delivers the message's destination (or runs its step) once and says what the queue should do. */
-export async function deliverMessage(
-  env: Env,
-  message: DeliveryMessage,
-  read?: Promise<DeliveryAndLead | undefined>,
-): Promise<DeliveryAction> {
-  return (await attemptMessage(env, message, {}, read)).action;
+export async function deliverMessage(env: Env, message: DeliveryMessage, io?: AttemptIo): Promise<DeliveryAction> {
+  return (await attemptMessage(env, message, {}, io)).action;
 }
 
 /**
  * The messages of a batch are independent deliveries: they are tried at once, so one slow provider
  * does not hold up the others, and each is acknowledged or retried on its own. What each attempt
  * reads first is read for the whole batch in one D1 round trip (each message on its own if that
- * fails); each claim still checks that no one else took its delivery since.
+ * fails), and their claims go together too; each claim still checks that no one else took its
+ * delivery since it was read.
  */
 export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   const reads = getDeliveriesAndLeads(
     env.DB,
     batch.messages.map((m) => m.body),
   ).catch(() => undefined);
+  const claim = claimTogether(env.DB);
   await Promise.all(
     batch.messages.map(async (message, i) => {
       try {
-        const action = await deliverMessage(
-          env,
-          message.body,
+        const action = await deliverMessage(env, message.body, {
           // The batch's read failed: each message reads its own, so one bad read holds no other back.
-          reads.then((all) => (all ? all[i] : getDeliveriesAndLeads(env.DB, [message.body]).then(([one]) => one))),
-        );
+          read: reads.then((all) =>
+            all ? all[i] : getDeliveriesAndLeads(env.DB, [message.body]).then(([one]) => one),
+          ),
+          claim,
+        });
         if (action.kind === 'retry') {
           message.retry({ delaySeconds: action.delaySeconds });
         } else {

@@ -515,17 +515,21 @@ export async function markForReplay(db: D1Database, id: string): Promise<boolean
 }
 
 /**
- * Claims the next attempt of a delivery before calling its provider: when two messages for one
- * delivery run at once, only the one whose claim lands calls the provider.
+ * Claims the next attempt of each delivery before calling its provider, in one round trip: when two
+ * messages for one delivery run at once, only the one whose claim lands calls the provider.
  */
-export async function claimAttempt(db: D1Database, delivery: DeliveryRow): Promise<boolean> {
-  const result = await db
-    .prepare(
-      "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ? AND attempts = ? AND status NOT IN ('delivered', 'rejected')",
-    )
-    .bind(new Date().toISOString(), delivery.id, delivery.attempts)
-    .run();
-  return result.meta.changes === 1;
+export async function claimAttempts(db: D1Database, deliveries: readonly DeliveryRow[]): Promise<boolean[]> {
+  const now = new Date().toISOString();
+  const results = await db.batch(
+    deliveries.map((delivery) =>
+      db
+        .prepare(
+          "UPDATE deliveries SET attempts = attempts + 1, updated_at = ? WHERE id = ? AND attempts = ? AND status NOT IN ('delivered', 'rejected')",
+        )
+        .bind(now, delivery.id, delivery.attempts),
+    ),
+  );
+  return results.map((result) => result.meta.changes === 1);
 }
 
 /** Deliveries whose messages could not be queued show as failed, ready to replay. */

@@ -280,13 +280,18 @@ describe('delivery through provider faults', () => {
     },
   );
 
-  it('reads every delivery and lead of a batch in one D1 round trip', async () => {
-    const messages = [...(await storeLead('takepayments')), ...(await storeLead('takepayments', 'cap'))];
+  it('reads every delivery and lead of a batch in one D1 round trip, and claims them in another', async () => {
+    const messages = [
+      ...(await storeLead('takepayments', 'cap')),
+      ...(await storeLead('takepayments', 'dialler', 'cap')),
+    ];
     const batch = vi.spyOn(env.DB, 'batch');
     const prepared = vi.spyOn(env.DB, 'prepare');
     await consume(messages, 1);
-    const reads = batch.mock.calls.filter(([statements]) => statements.length === 2 * messages.length);
-    expect(reads).toHaveLength(1);
+    const sizes = batch.mock.calls.map(([statements]) => statements.length);
+    // Five messages: one read of ten statements, one claim of five; each record is three or four.
+    expect(sizes.filter((n) => n === 2 * messages.length)).toHaveLength(1);
+    expect(sizes.filter((n) => n === messages.length)).toHaveLength(1);
     expect(prepared.mock.calls.filter(([query]) => query === 'SELECT * FROM leads WHERE id = ?')).toHaveLength(
       messages.length,
     );
