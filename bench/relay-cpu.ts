@@ -10,7 +10,8 @@
  * - the same with D1, the queue and the rate limiter replaced by in-memory stand-ins: the relay's
  *   own JavaScript alone, which is what Workers bills as CPU (binding calls are I/O there);
  * - the same with only the rate limit real: the relay's Durable Object, then Cloudflare's Rate
- *   Limiting binding in its place (each lead from a new address in both);
+ *   Limiting binding in its place (each lead from a new address in both); then only D1, then only
+ *   the queue: what each of a lead's three binding calls costs on its own;
  * - the runtime clock around `app.fetch` inside the isolate: wall time, so it includes waiting on
  *   D1, the Durable Object and the queue; in workerd it ticks in whole milliseconds.
  */
@@ -32,6 +33,8 @@ export interface RelayCpu {
   /** Kernel CPU per lead with only the rate limit real: the relay's Durable Object, and the Workers
    * Rate Limiting binding in its place (both as wrangler emulates them locally), ms. */
   limiter: { object: number; binding: number };
+  /** Kernel CPU per lead with only D1, or only the queue, real, ms. */
+  alone: { d1: number; queue: number };
   /** Runtime clock around app.fetch with the bindings stubbed, ms (whole ms). */
   jsOnly: { p50: number; p99: number };
   /** Kernel CPU per one-lead call, 50 leads per address, ms. */
@@ -69,7 +72,8 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
 
       const runtime = pids();
       type Batch = { ms: number[]; statuses: Record<string, number> };
-      const batchOf = async (ips: 'fresh' | 'shared' | 'stub' | 'limiter-object' | 'limiter-binding') => {
+      type Mode = 'fresh' | 'shared' | 'stub' | 'limiter-object' | 'limiter-binding' | 'd1-only' | 'queue-only';
+      const batchOf = async (ips: Mode) => {
         const before = cpuNs(runtime);
         const batch = (await call(`/run?n=${BATCH}&ips=${ips}`)) as Batch;
         return { batch, meanMs: (cpuNs(runtime) - before) / 1e6 / BATCH };
@@ -79,6 +83,8 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
       const stubbed = await batchOf('stub');
       const limiterObject = await batchOf('limiter-object');
       const limiterBinding = await batchOf('limiter-binding');
+      const d1Only = await batchOf('d1-only');
+      const queueOnly = await batchOf('queue-only');
 
       const singles: number[] = [];
       for (let i = 0; i < SINGLES; i++) {
@@ -87,7 +93,7 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
         singles.push((cpuNs(runtime) - start) / 1e6);
       }
       const statuses: Record<string, number> = {};
-      const batches = [fresh, shared, stubbed, limiterObject, limiterBinding];
+      const batches = [fresh, shared, stubbed, limiterObject, limiterBinding, d1Only, queueOnly];
       for (const [status, count] of batches.flatMap((b) => Object.entries(b.batch.statuses))) {
         statuses[status] = (statuses[status] ?? 0) + count;
       }
@@ -95,6 +101,7 @@ export async function measureRelayCpu(): Promise<RelayCpu> {
         batchMean: { fresh: fresh.meanMs, shared: shared.meanMs },
         jsOnlyMean: stubbed.meanMs,
         limiter: { object: limiterObject.meanMs, binding: limiterBinding.meanMs },
+        alone: { d1: d1Only.meanMs, queue: queueOnly.meanMs },
         jsOnly: { p50: percentile(stubbed.batch.ms, 50), p99: percentile(stubbed.batch.ms, 99) },
         single: { p50: percentile(singles, 50), p99: percentile(singles, 99) },
         isolate: { p50: percentile(shared.batch.ms, 50), p99: percentile(shared.batch.ms, 99) },

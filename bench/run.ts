@@ -137,6 +137,12 @@ function cpuRows(cpu: RelayCpu | string): Row[] {
       `binding ÷ object ${fmt(cpu.limiter.binding / cpu.limiter.object, 2)}`,
     ],
     [
+      'each binding alone, kernel CPU per lead: rate limit / D1 batch / queue send (the rest stubbed)',
+      `${fmt(cpu.limiter.object, 2)} / ${fmt(cpu.alone.d1, 2)} / ${fmt(cpu.alone.queue, 2)} ms`,
+      '',
+      `own JS alone ${fmt(cpu.jsOnlyMean, 2)} ms`,
+    ],
+    [
       'relay CPU per lead, kernel, one-lead calls (50 per IP) p50 / p99',
       `${fmt(cpu.single.p50, 2)} / ${fmt(cpu.single.p99, 2)} ms`,
       'p99 ≤ 2 ms',
@@ -320,6 +326,11 @@ few minutes; stop it with Ctrl-C and it stops what it started.
   milliseconds (workerd coarsens its clock against Spectre-style timing; the probe row shows it
   does move during pure computation locally). Production Workers charge CPU differently (no local
   SQLite emulation, a different machine), so treat these as relative figures for spotting change.
+- **Each binding alone**: the same CPU count over 1000 leads with only the rate limit, only D1, or
+  only the queue real and the rest stubbed: what each of the three calls a lead must make costs in
+  local emulation (each is a Durable Object or SQLite round trip inside the one workerd thread that
+  also runs the worker, which is why a lead's floor here is about three of these above the bare
+  worker's request).
 - **Rate limit alone**: the same CPU count over 1000 leads with D1 and the queue stubbed and only the
   rate limit real, each lead from a new address: the relay's Durable Object limiter, then Cloudflare's
   Workers Rate Limiting binding in its place. Locally wrangler emulates the binding with a Durable

@@ -1,7 +1,7 @@
 /**
  * Times the relay's intake path (`app.fetch` for `POST /v1/forms/demo-takepayments/leads`: origin
  * check, JSON, rate limit in a Durable Object, zod validation, D1 write, queue send) inside workerd.
- * `GET /run?n=N&ips=fresh|shared|stub|limiter-object|limiter-binding` makes N leads in a row, never more than the rate limit allows
+ * `GET /run?n=N&ips=fresh|shared|stub|limiter-object|limiter-binding|d1-only|queue-only` makes N leads in a row, never more than the rate limit allows
  * from one client IP, and returns each one's time by the runtime clock. `GET /clock` says whether that clock
  * moves during pure computation (workerd may hold it still between I/O, against Spectre timing).
  */
@@ -36,7 +36,7 @@ type Limit = { limit(options: { key: string }): Promise<{ success: boolean }> };
  * relay's own JavaScript, which is what Workers bills as CPU time (binding calls are I/O there).
  * `limiter-object` keeps the relay's own rate-limit Durable Object and `limiter-binding` puts the
  * Workers Rate Limiting binding in its place, D1 and the queue stubbed in both: the rate limit's
- * own cost, each way.
+ * own cost, each way. `d1-only` and `queue-only` keep just that binding real: its own cost.
  */
 function stubEnv(real: unknown, mode: string): unknown {
   const statement = {
@@ -50,11 +50,17 @@ function stubEnv(real: unknown, mode: string): unknown {
     get: () => ({ hit }),
   });
   const binding = (real as { RATE_LIMIT: Limit }).RATE_LIMIT;
-  const stubs: Record<string, unknown> = {
-    DB: { prepare: () => statement, batch: async (all: unknown[]) => all.map(() => ({ success: true, results: [] })) },
-    DELIVERIES: { send: async () => {}, sendBatch: async () => {} },
-  };
-  if (mode === 'stub') stubs.RATE_LIMITER = limiter(async () => ({ allowed: true, retryAfterSeconds: 0 }));
+  const stubs: Record<string, unknown> = {};
+  if (mode !== 'd1-only') {
+    stubs.DB = {
+      prepare: () => statement,
+      batch: async (all: unknown[]) => all.map(() => ({ success: true, results: [] })),
+    };
+  }
+  if (mode !== 'queue-only') stubs.DELIVERIES = { send: async () => {}, sendBatch: async () => {} };
+  if (mode === 'stub' || mode === 'd1-only' || mode === 'queue-only') {
+    stubs.RATE_LIMITER = limiter(async () => ({ allowed: true, retryAfterSeconds: 0 }));
+  }
   if (mode === 'limiter-binding') {
     stubs.RATE_LIMITER = limiter(async (client) => ({
       allowed: (await binding.limit({ key: client })).success,
