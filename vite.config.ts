@@ -1,19 +1,31 @@
 /**
- * The script-tag build: `widget.js`, one IIFE with everything in it, next to the relay's own pages
+ * The script-tag build: `widget.js`, one IIFE with all that every form needs, and beside it the parts
+ * that only some forms need (`widget-<name>.js`, see scriptParts), next to the relay's own pages
  * (`public/`: the admin console) in its static assets. The demo page is no part of it: `npm start`
  * serves it from a copy (demo/start.ts). `vite build --config vite.npm.config.ts` makes the npm build.
  */
+import { fileURLToPath } from 'node:url';
 import { minify } from 'terser';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 
-/** Lit's css`` templates ship as written; collapsing their white space saves bytes on every page. */
+const widgetFile = (name: string) => fileURLToPath(new URL(`widget/${name}`, import.meta.url));
+
+// widget.js is what partners serve, whatever NODE_ENV the build runs under: a test runner's
+// NODE_ENV=test would otherwise pick Lit's development build (4 KB more, with console warnings).
+const CONDITIONS = ['module', 'browser', 'production'];
+
+/**
+ * The widget's style sheets, `unsafeCSS(`…`)` of a literal with nothing interpolated (Lit's css``
+ * tag would bring its checks of interpolated values along), ship as written; collapsing their
+ * white space saves bytes on every page.
+ */
 function minifyLitCss(): Plugin {
   return {
     name: 'minify-lit-css',
     transform(code, id) {
-      if (!id.includes('/widget/') || !code.includes('css`')) return undefined;
-      // Only the tag itself: not a word that ends in "css", nor `css` quoted in a comment.
-      return code.replace(/(?<![\w`])css`([^`]*)`/g, (_, body: string) => {
+      if (!id.includes('/widget/') || !code.includes('unsafeCSS(`')) return undefined;
+      // Only a call with a template literal: not `unsafeCSS(` quoted in a comment.
+      return code.replace(/(?<![\w`])unsafeCSS\(`([^`$]*)`\)/g, (_, body: string) => {
         const compact = body
           .replace(/\/\*[^*]*\*\//g, '')
           .replace(/\s+/g, ' ')
@@ -27,7 +39,7 @@ function minifyLitCss(): Plugin {
           .replace(/\[([a-z-]+)='([a-z][a-z-]*)'\]/g, '[$1=$2]')
           .replace(/ \/ /g, '/')
           .trim();
-        return `css\`${compact}\``;
+        return `unsafeCSS(\`${compact}\`)`;
       });
     },
   };
@@ -108,12 +120,49 @@ function terserPass(): Plugin {
   };
 }
 
+/**
+ * The parts of widget/parts.ts ship as classic scripts of their own: each is built here from its
+ * entry in widget/parts/, with `lit` taken from the widget.js that loads it (widget/parts/from-widget.ts),
+ * and widget.js loads them with widget/parts/script-loader.ts in place of widget/parts.ts.
+ */
+function scriptParts(names: string[]): Plugin {
+  return {
+    name: 'script-parts',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id === widgetFile('parts.ts') ? widgetFile('parts/script-loader.ts') : undefined;
+    },
+    async generateBundle() {
+      for (const name of names) {
+        const result = await build({
+          configFile: false,
+          logLevel: 'warn',
+          publicDir: false,
+          plugins: [minifyLitCss(), minifyLitHtml(), terserPass()],
+          resolve: {
+            conditions: CONDITIONS,
+            alias: [{ find: /^lit$/, replacement: widgetFile('parts/from-widget.ts') }],
+          },
+          build: {
+            write: false,
+            target: 'es2022',
+            minify: true,
+            lib: { entry: widgetFile(`parts/${name}.ts`), formats: ['iife'], name, fileName: () => 'part.js' },
+          },
+        });
+        const [chunk] = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+        if (chunk?.type !== 'chunk') throw new Error(`[script-parts] ${name}: the build gave no script`);
+        this.emitFile({ type: 'asset', fileName: `widget-${name}.js`, source: chunk.code });
+      }
+    },
+  };
+}
+
 export default defineConfig({
   publicDir: 'public',
-  plugins: [minifyLitCss(), minifyLitHtml(), terserPass()],
-  // widget.js is what partners serve, whatever NODE_ENV the build runs under: a test runner's
-  // NODE_ENV=test would otherwise pick Lit's development build (4 KB more, with console warnings).
-  resolve: { conditions: ['module', 'browser', 'production'] },
+  plugins: [minifyLitCss(), minifyLitHtml(), terserPass(), scriptParts(['offers', 'turnstile'])],
+  resolve: { conditions: CONDITIONS },
   build: {
     outDir: 'dist/assets',
     emptyOutDir: true,

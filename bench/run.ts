@@ -54,6 +54,14 @@ function weightRows(weight: Weight | string): Row[] {
       '≤ 12 KB gzip; cap 15 KB',
       `${check(w.gzip <= 12_000)}; cap ${check(w.gzip <= 15_000)}`,
     ],
+    ...weight.parts.map(
+      ({ name, sizes }): Row => [
+        `${name}, loaded only by the forms that need it: raw / gzip -9 / brotli`,
+        `${kb(sizes.raw)} / ${kb(sizes.gzip)} / ${kb(sizes.brotli)}`,
+        '',
+        '',
+      ],
+    ),
     [
       'Lit alone (same build) raw / gzip / brotli',
       `${kb(l.raw)} / ${kb(l.gzip)} / ${kb(l.brotli)}`,
@@ -292,7 +300,9 @@ few minutes; stop it with Ctrl-C and it stops what it started.
 
 ## How to read the table
 
-- **widget.js**: \`dist/assets/widget.js\` raw, gzip -9 and brotli (quality 11). **Lit alone** is one
+- **widget.js**: \`dist/assets/widget.js\` raw, gzip -9 and brotli (quality 11), and the parts
+  beside it that only some forms load (\`widget-offers.js\` for ping/post forms,
+  \`widget-turnstile.js\` for forms with a Turnstile site key). **Lit alone** is one
   tiny LitElement built with the same Vite settings (IIFE, es2022, minified): the floor any Lit
   widget starts from, so widget ÷ Lit says how much is ours.
 - **Widget start**: headless Chromium (playwright-core, test/chromium.ts), a page on its own local

@@ -1,8 +1,9 @@
 /**
- * Widget weight: `dist/assets/widget.js` raw, gzip -9 and brotli (quality 11), and beside it Lit
- * alone (one tiny LitElement) in the same IIFE build, the floor any Lit widget starts from.
+ * Widget weight: `dist/assets/widget.js` raw, gzip -9 and brotli (quality 11), the parts only some
+ * forms load beside it, and Lit alone (one tiny LitElement) in the same IIFE build, the floor any
+ * Lit widget starts from.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -16,6 +17,8 @@ export interface Sizes {
 
 export interface Weight {
   widget: Sizes;
+  /** The parts only some forms load, beside widget.js (`widget-offers.js`, `widget-turnstile.js`). */
+  parts: { name: string; sizes: Sizes }[];
   litFloor: Sizes;
 }
 
@@ -64,5 +67,9 @@ async function litFloor(): Promise<Sizes> {
 }
 
 export async function measureWeight(): Promise<Weight> {
-  return { widget: sizesOf(readFileSync('dist/assets/widget.js')), litFloor: await litFloor() };
+  const parts = readdirSync('dist/assets')
+    .filter((file) => /^widget-.+\.js$/.test(file))
+    .sort()
+    .map((name) => ({ name, sizes: sizesOf(readFileSync(path.join('dist/assets', name))) }));
+  return { widget: sizesOf(readFileSync('dist/assets/widget.js')), parts, litFloor: await litFloor() };
 }

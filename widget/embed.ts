@@ -4,16 +4,16 @@
  * to the script's own origin.
  */
 import './define.ts';
-
-const ATTRIBUTES = ['form', 'relay', 'locale', 'theme', 'submit-label', 'success-message', 'redirect', 'datalayer'];
+import { LeadCapture } from './lead-capture.ts';
 
 function mount(script: HTMLScriptElement): void {
   const element = document.createElement('lead-capture');
-  for (const attribute of Array.from(script.attributes)) {
-    if (!attribute.name.startsWith('data-')) continue;
-    const name = attribute.name.slice(5);
-    if (ATTRIBUTES.includes(name)) element.setAttribute(name, attribute.value);
-    else if (name.startsWith('field-')) element.setAttribute(attribute.name, attribute.value);
+  for (const { name, value } of script.attributes) {
+    // A prefill (`data-field-<name>`) keeps its name; the element's own attributes lose `data-`.
+    if (name.startsWith('data-field-')) element.setAttribute(name, value);
+    else if (name.startsWith('data-') && LeadCapture.observedAttributes.includes(name.slice(5))) {
+      element.setAttribute(name.slice(5), value);
+    }
   }
   if (!element.hasAttribute('relay')) element.setAttribute('relay', new URL(script.src, location.href).origin);
   const selector = script.dataset.target;

@@ -1,12 +1,10 @@
 /**
  * @module The `<lead-capture>` element: its public attributes and a choice of screen. The behaviour
  * lives in reactive controllers: the form and its draft (controllers/form-controller.ts) and LeadExec's
- * ping → offers → post (controllers/offers-controller.ts).
+ * ping → offers → post (controllers/offers-controller.ts, loaded for the forms that use it).
  */
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
 import { FormController } from './controllers/form-controller.ts';
-import { OffersController } from './controllers/offers-controller.ts';
-
 import { defineLocale, type LocaleStrings } from './locales.ts';
 import { reportUse } from './reports.ts';
 import { formHeader, formScreen } from './screens/form-screen.ts';
@@ -92,7 +90,6 @@ export class LeadCapture extends LitElement {
     this.theme = 'light';
     this.redirect = 'auto';
     this.dataLayer = false;
-    new OffersController(this, this.#answers);
     reportUse(this, this.#answers);
   }
 
@@ -104,6 +101,25 @@ export class LeadCapture extends LitElement {
   static defineLocale(tag: string, strings: LocaleStrings): void {
     defineLocale(tag, strings);
     for (const element of document.querySelectorAll('lead-capture')) element.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The loading screen's height is held from the first frame, before its first render.
+    this.dataset.state = this.#answers.phase;
+  }
+
+  /**
+   * The two renders that start the widget, the loading screen and then the form, each get a task of
+   * their own instead of running in the one that asked for them (the page's script; the one the
+   * form's definition arrived in, which runs the page's `lead-ready` listeners too): apart, none
+   * of these tasks holds up the page's input for long.
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    if (!this.hasUpdated || (this.#answers.phase === 'form' && this.dataset.state === 'loading')) {
+      await new Promise((resolve) => setTimeout(resolve));
+    }
+    super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

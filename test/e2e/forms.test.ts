@@ -100,6 +100,8 @@ describe('the production build', () => {
       'admin.html',
       'admin.js',
       'styles.css',
+      'widget-offers.js',
+      'widget-turnstile.js',
       'widget.js',
     ]);
     const served = textOf(assets);

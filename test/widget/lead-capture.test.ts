@@ -376,6 +376,20 @@ describe('<lead-capture datalayer>', () => {
 });
 
 describe('<lead-capture> screens', () => {
+  it('holds the loading height from the moment it joins the page, before its first render', () => {
+    stub = stubRelay(quoteForm);
+    const element = document.createElement('lead-capture');
+    element.setAttribute('relay', 'http://relay.test');
+    element.setAttribute('form', 'quote');
+    document.body.append(element);
+    try {
+      expect(element.shadowRoot?.querySelector('[part="loading"]')).to.equal(null);
+      expect(getComputedStyle(element).minHeight).to.equal('480px');
+    } finally {
+      element.remove();
+    }
+  });
+
   it('offers a translatable “Choose…” as a select’s placeholder', async () => {
     const element = await mount(undefined, '', {
       ...quoteForm,

@@ -122,24 +122,29 @@ describe('<lead-capture> with ping/post offers', () => {
     await waitUntil(() => !offersBlock(element), 'the offers block goes away');
   });
 
-  it('pings again with what was typed when the order expired', async () => {
-    let pings = 0;
-    const element = await mount({
-      ping: (call) => {
-        pings += 1;
-        expect(call.body).to.deep.include({ fields: { firstName: 'Ada', email: 'ada@example.com' } });
-        return Response.json({ ...twoOffers, sessionId: `s-${pings}` });
-      },
-      post: () => Response.json({ error: { code: 'order_expired', message: 'The order expired' } }, { status: 410 }),
+  for (const [code, status, when] of [
+    ['order_expired', 410, 'the order expired'],
+    ['session_not_found', 404, 'the relay no longer opens the session'],
+  ] as const) {
+    it(`pings again with what was typed when ${when}`, async () => {
+      let pings = 0;
+      const element = await mount({
+        ping: (call) => {
+          pings += 1;
+          expect(call.body).to.deep.include({ fields: { firstName: 'Ada', email: 'ada@example.com' } });
+          return Response.json({ ...twoOffers, sessionId: `s-${pings}` });
+        },
+        post: () => Response.json({ error: { code, message: 'No such offers session' } }, { status }),
+      });
+      submitForm(element);
+      await waitUntil(() => offersBlock(element), 'the offers render');
+      offersBlock(element)?.querySelector<HTMLInputElement>('#lc-offer-o-1')?.click();
+      await element.updateComplete;
+      offersBlock(element)?.querySelector<HTMLButtonElement>('[data-tf-element-role="submit"]')?.click();
+      await waitUntil(() => pings === 2, 'a second ping');
+      await waitUntil(() => offersBlock(element)?.textContent?.includes('expired'), 'the consumer is told');
     });
-    submitForm(element);
-    await waitUntil(() => offersBlock(element), 'the offers render');
-    offersBlock(element)?.querySelector<HTMLInputElement>('#lc-offer-o-1')?.click();
-    await element.updateComplete;
-    offersBlock(element)?.querySelector<HTMLButtonElement>('[data-tf-element-role="submit"]')?.click();
-    await waitUntil(() => pings === 2, 'a second ping');
-    await waitUntil(() => offersBlock(element)?.textContent?.includes('expired'), 'the consumer is told');
-  });
+  }
 
   it('says so when there is no match and the form falls back to a "no match" screen', async () => {
     const element = await mount({

@@ -14,8 +14,10 @@ import { LeadErrorEvent, LeadReadyEvent, LeadStepEvent, LeadSubmitEvent, LeadSuc
 import type { LeadCapture } from '../lead-capture.ts';
 import { type Strings, stringsFor } from '../locales.ts';
 import { attributePrefill, captureContext, urlPrefill } from '../page-context.ts';
+import { loadOffers, loadTurnstile } from '../parts.ts';
 import { loadForm, type RelayError, submitLead, withRetries } from '../relay-client.ts';
-import { Turnstile } from '../turnstile.ts';
+import type { Turnstile } from '../turnstile.ts';
+import type { OffersController } from './offers-controller.ts';
 
 export type Phase = 'loading' | 'load-error' | 'form' | 'sending' | 'offers' | 'no-match' | 'success';
 
@@ -37,20 +39,18 @@ export class FormController implements ReactiveController {
   honeypot = '';
   /** The form's consents as the consumer saw them on the last step's submit (consent-snapshot.ts). */
   consentShown = '';
-  /** What a submit on the last step does once the answers pass; a plain lead unless replaced. */
-  complete: (form: PublicForm) => Promise<void> = (form) => this.sendLead(form);
 
   #touched = new Set<string>();
   #renderedAt = 0;
   #idempotencyKey: string | undefined;
   #loading: AbortController | undefined;
-  readonly #turnstile: Turnstile;
+  #turnstile: Turnstile | undefined;
+  #offers: Promise<OffersController | undefined> | undefined;
   readonly #host: LeadCapture;
 
   constructor(host: LeadCapture) {
     this.#host = host;
     host.addController(this);
-    this.#turnstile = new Turnstile(host);
   }
 
   hostDisconnected(): void {
@@ -100,8 +100,33 @@ export class FormController implements ReactiveController {
     this.#idempotencyKey = draft?.idempotencyKey;
     this.#renderedAt = Date.now();
     this.show('form');
-    if (form.turnstileSiteKey) void this.#turnstile.mount(form.turnstileSiteKey);
+    if (form.turnstileSiteKey) void this.#mountTurnstile(form.turnstileSiteKey);
+    // Loaded now, so that it is there when the consumer submits.
+    if (form.pingPost) void this.#offersFlow();
     this.#host.dispatchEvent(new LeadReadyEvent({ formId: form.id }));
+  }
+
+  /** Cloudflare Turnstile, loaded for a form that has a site key. */
+  async #mountTurnstile(siteKey: string): Promise<void> {
+    try {
+      this.#turnstile ??= new (await loadTurnstile())(this.#host);
+      await this.#turnstile.mount(siteKey);
+    } catch {
+      // Without Turnstile the relay answers bot_check_failed, which the consumer sees as an error.
+    }
+  }
+
+  /** LeadExec's offers flow, loaded once a form uses it; undefined while it cannot load. */
+  #offersFlow(): Promise<OffersController | undefined> {
+    this.#offers ??= loadOffers().then(
+      (Offers) => new Offers(this.#host, this),
+      () => {
+        // Asked for again at the next submit: a network that failed once may not fail again.
+        this.#offers = undefined;
+        return undefined;
+      },
+    );
+    return this.#offers;
   }
 
   #persist(): void {
@@ -234,7 +259,10 @@ export class FormController implements ReactiveController {
     this.#persist();
     this.show('sending');
     this.#host.dispatchEvent(new LeadSubmitEvent({ formId: form.id }));
-    await this.complete(form);
+    if (!form.pingPost) return this.sendLead(form);
+    const offers = await this.#offersFlow();
+    if (offers) return offers.ping(form);
+    this.fail({ code: 'network_error', message: 'The offers could not be loaded', issues: [], status: 0 });
   };
 
   context(): LeadContext {
@@ -261,7 +289,7 @@ export class FormController implements ReactiveController {
       ...this.lead(form, this.consentShown),
       // Undefined unless a bot filled the honeypot or Turnstile gave a token: JSON then leaves them out.
       website: this.honeypot || undefined,
-      turnstileToken: this.#turnstile.spend(),
+      turnstileToken: this.#turnstile?.spend(),
     };
     const key = this.#idempotencyKey;
     const result = await withRetries(() => submitLead(this.relay, form.id, submission, key));

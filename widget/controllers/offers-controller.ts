@@ -45,9 +45,11 @@ export class OffersController implements ReactiveController {
     this.#host = host;
     this.#form = form;
     host.addController(this);
-    // A ping/post form asks for offers where a plain form would send its lead.
-    const plain = form.complete;
-    form.complete = (definition) => (definition.pingPost ? this.#ping(definition, '') : plain(definition));
+  }
+
+  /** A ping/post form asks for offers where a plain form would send its lead. */
+  ping(definition: PublicForm): Promise<void> {
+    return this.#ping(definition, '');
   }
 
   /** Asks the relay for offers; with none to show, the form's fallback decides what happens. */
@@ -107,7 +109,8 @@ export class OffersController implements ReactiveController {
     if (result.ok) {
       this.#session = undefined;
       this.#form.succeed(result.value, result.value.redirectUrl);
-    } else if (result.error.code === 'order_expired') {
+    } else if (result.error.code === 'order_expired' || result.error.code === 'session_not_found') {
+      // The order ran out, or the relay no longer opens the session (its secret was rotated): offers anew.
       await this.#ping(definition, this.#form.strings.offersRefreshed);
     } else {
       this.#session = undefined;

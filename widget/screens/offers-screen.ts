@@ -10,7 +10,7 @@
  * are scoped under `lead-capture > .lc-offers` (nested rules) and kept plain; the `--lc-*` colours
  * set on the element reach it by inheritance, so it follows the theme.
  */
-import { css, html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult, unsafeCSS } from 'lit';
 import type { Offer } from '../../shared/ping-post.ts';
 import type { Strings } from '../locales.ts';
 
@@ -29,10 +29,11 @@ export interface OffersScreenProps {
 }
 
 /**
- * Styles for the light-DOM block; every selector is scoped to the element's own child. Tagged with
- * Lit's css, so the build compacts them and Lit makes the constructed style sheet the document adopts.
+ * Styles for the light-DOM block; every selector is scoped to the element's own child. A literal
+ * given to Lit's unsafeCSS (see styles.ts), so the build compacts it and Lit makes the constructed
+ * style sheet the document adopts.
  */
-export const OFFERS_STYLE = css`lead-capture>.lc-offers{display:block;font:inherit;
+export const OFFERS_STYLE = unsafeCSS(`lead-capture>.lc-offers{display:block;font:inherit;
 fieldset{border:0;margin:0;padding:0}
 .lc-visually-hidden{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden;white-space:nowrap}
 .lc-offer{border:1px solid var(--lc-color-border);border-radius:var(--lc-radius);padding:.75rem;margin:0 0 .75rem}
@@ -43,7 +44,7 @@ h3{font-size:1.125em;margin:0 0 .5rem}
 button{font:inherit;font-weight:600;border-radius:var(--lc-radius);padding:.625rem 1.25rem;cursor:pointer;border:1px solid var(--lc-color-primary);background:var(--lc-color-primary);color:var(--lc-color-on-primary)}
 .lc-secondary{background:none;color:var(--lc-color-primary)}
 [disabled]{opacity:.6;cursor:not-allowed}
-:focus-visible{outline:3px solid var(--lc-color-focus);outline-offset:2px}}`;
+:focus-visible{outline:3px solid var(--lc-color-focus);outline-offset:2px}}`);
 
 /** The relay already keeps only http(s) links; checked again here because they land in the page's DOM. */
 function web(url: string): string | undefined {
