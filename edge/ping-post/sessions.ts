@@ -3,6 +3,7 @@
  * for one ping (LeadExec's order id, the offers exactly as shown with the SHA-256 of each consent
  * text, a hash of the pinged answers); the browser holds it only sealed, as the session id.
  */
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { Offer } from '../../shared/ping-post.ts';
 
 export interface PresentedOffer extends Offer {
@@ -49,10 +50,6 @@ function sessionKey(secret: string | undefined): Promise<CryptoKey> {
   return key;
 }
 
-async function streamed(bytes: Uint8Array, through: CompressionStream | DecompressionStream): Promise<Uint8Array> {
-  return new Uint8Array(await new Response(new Blob([bytes]).stream().pipeThrough(through)).arrayBuffer());
-}
-
 function base64url(bytes: Uint8Array): string {
   return btoa(String.fromCharCode(...bytes))
     .replaceAll('+', '-')
@@ -77,7 +74,7 @@ function fromBase64url(text: string): Uint8Array | undefined {
  */
 export async function sealSession(secret: string | undefined, session: PingSession): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
-  const plain = await streamed(new TextEncoder().encode(JSON.stringify(session)), new CompressionStream('deflate-raw'));
+  const plain = deflateRawSync(JSON.stringify(session));
   const sealed = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, await sessionKey(secret), plain));
   const token = new Uint8Array(iv.length + sealed.length);
   token.set(iv);
@@ -92,9 +89,7 @@ export async function openSession(secret: string | undefined, token: string): Pr
   if (!bytes || bytes.length < 12 + 16) return null;
   try {
     const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: bytes.subarray(0, 12) }, key, bytes.subarray(12));
-    return JSON.parse(
-      new TextDecoder().decode(await streamed(new Uint8Array(plain), new DecompressionStream('deflate-raw'))),
-    );
+    return JSON.parse(inflateRawSync(new Uint8Array(plain)).toString('utf8'));
   } catch {
     return null;
   }
