@@ -435,13 +435,10 @@ export interface AttemptRecord {
 const LEAD_UNPURGED = '(SELECT purged_at FROM leads WHERE id = ?) IS NULL';
 
 /**
- * Records one attempt and its consequence for the delivery and the lead, in one batch. An attempt
+ * Records one attempt and its consequence for the delivery and the lead, in one batch, and for a
+ * delivery now delivered answers the steps waiting for it, read in the same round trip. An attempt
  * that was already under way when the lead's personal data was removed is recorded without the
  * provider's answer, and unless it delivered, leaves the delivery refused, never to be retried.
- */
-/**
- * Records an attempt, the delivery's new status and the lead's, in one transaction; for a delivery
- * now delivered, answers the steps waiting for it, read in the same round trip.
  */
 export async function recordAttempt(db: D1Database, record: AttemptRecord): Promise<DeliveryRow[]> {
   const { result } = record;
