@@ -3,6 +3,7 @@
  * form's schema, its consents, the client's rate limit, the form's bot defences. The client's
  * address is Cloudflare's `CF-Connecting-IP`, never a header the client could set.
  */
+import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { type ApiIssue, toApiIssues } from '../../shared/errors.ts';
 import { buildFieldsSchema } from '../../shared/fields-schema.ts';
@@ -25,9 +26,9 @@ export function clientIp(request: Request): string | null {
   return request.headers.get('cf-connecting-ip');
 }
 
-export async function sha256Hex(text: string): Promise<string> {
-  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+/** SHA-256 in hex, synchronously: each WebCrypto digest would be a trip through the event loop. */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 export function validationFailed(issues: ApiIssue[]): ApiError {

@@ -31,7 +31,7 @@ async function certifiedConsents(
     shown.texts.consents.map(async ({ name, text, required }) => ({
       name,
       text,
-      sha256: await sha256Hex(text),
+      sha256: sha256Hex(text),
       required,
       ticked: ticks[name] === true,
     })),
@@ -80,7 +80,7 @@ function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
 
 /** What the signature covers: the body's canonical hash, so key order is no part of it. */
 async function signedBytes(body: unknown): Promise<Uint8Array> {
-  return new TextEncoder().encode(await canonicalHash(body));
+  return new TextEncoder().encode(canonicalHash(body));
 }
 
 export async function signCertificate(secret: string, certificate: CertificateBody): Promise<SignedCertificate> {

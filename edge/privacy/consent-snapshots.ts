@@ -5,14 +5,14 @@
 import { sha256Hex } from '../intake/checks.ts';
 
 /** The insert of a lead's snapshot, for the lead's own batch (`insertLead`'s `alongside`). */
-export async function snapshotStatement(
+export function snapshotStatement(
   db: D1Database,
   lead: { id: string; createdAt: string },
   markup: string,
-): Promise<D1PreparedStatement> {
+): D1PreparedStatement {
   return db
     .prepare('INSERT INTO consent_snapshots (lead_id, markup, sha256, received_at) VALUES (?, ?, ?, ?)')
-    .bind(lead.id, markup, await sha256Hex(markup), lead.createdAt);
+    .bind(lead.id, markup, sha256Hex(markup), lead.createdAt);
 }
 
 export async function loadSnapshot(db: D1Database, leadId: string) {

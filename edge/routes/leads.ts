@@ -71,7 +71,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     // first use, a lead already stored under the key is looked up and answered before the bot check;
     // elsewhere the insert finds it (the key is UNIQUE per form), and a first lead costs no read.
     const { turnstileToken, consentMarkup, ...hashed } = submission;
-    const bodyHash = await canonicalHash(hashed);
+    const bodyHash = canonicalHash(hashed);
     if (idempotencyKey && form.turnstileSiteKey) {
       const existing = await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey);
       if (existing) {
@@ -101,7 +101,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     };
     // What the consumer saw of the consents is kept with the lead, in its batch, or not at all.
     const markup = submission.consentMarkup;
-    const snapshot = markup ? [await snapshotStatement(c.env.DB, lead, markup)] : [];
+    const snapshot = markup ? [snapshotStatement(c.env.DB, lead, markup)] : [];
     let deliveries: Awaited<ReturnType<typeof insertLead>>;
     try {
       deliveries = await insertLead(

@@ -81,7 +81,7 @@ function pingedFieldsHash(fields: CanonicalLead['fields'], pinging: ReturnType<t
   return sha256Hex(JSON.stringify(pinging.capability.pinged(fields, pinging.options)));
 }
 
-async function presentOffer(offer: ProviderOffer, defaultText: string): Promise<PresentedOffer> {
+function presentOffer(offer: ProviderOffer, defaultText: string): PresentedOffer {
   // A function, not a string: a seller named like `$&` or `$'` must not be read as a replacement pattern.
   const text = offer.consentText ?? defaultText.replaceAll('{company}', () => offer.companyName);
   return {
@@ -99,7 +99,7 @@ async function presentOffer(offer: ProviderOffer, defaultText: string): Promise<
       privacyUrl: webUrl(offer.privacyUrl),
       termsUrl: webUrl(offer.termsUrl),
     },
-    textSha256: await sha256Hex(text),
+    textSha256: sha256Hex(text),
   };
 }
 
@@ -209,14 +209,14 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     }
 
     const now = Date.now();
-    const offers = await Promise.all(pinged.offers.map((o) => presentOffer(o, config.defaultConsentText)));
+    const offers = pinged.offers.map((o) => presentOffer(o, config.defaultConsentText));
     const session = {
       id: crypto.randomUUID(),
       formId: form.id,
       destination: pinging.index,
       orderId: pinged.orderId,
       offers,
-      fieldsHash: await pingedFieldsHash(fields, pinging),
+      fieldsHash: pingedFieldsHash(fields, pinging),
       expiresAt: expiryOf(pinged.expiresOn, now),
       createdAt: new Date(now).toISOString(),
     };
@@ -240,7 +240,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     if (!session || session.formId !== form.id) throw new ApiError('session_not_found', 'No such offers session');
     // The consent markup is as the page renders it at the time: a repeat need not match it byte for byte.
     const { consentMarkup, ...hashed } = request;
-    const bodyHash = await canonicalHash(hashed);
+    const bodyHash = canonicalHash(hashed);
     const answered = await sessionAnswer(c.env.DB, session.id);
     if (answered) return c.json(await repeatAnswer(c.env.DB, answered, bodyHash));
     const chosen = [...new Set(request.offerIds)];
@@ -257,7 +257,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       throw new ApiError('order_expired', 'The offers expired; fetch them again');
     }
     const pinging = pingingDestination(c.env, form);
-    if ((await pingedFieldsHash(fields, pinging)) !== session.fieldsHash) {
+    if (pingedFieldsHash(fields, pinging) !== session.fieldsHash) {
       throw validationFailed([
         {
           path: 'fields',
@@ -316,7 +316,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
           destinations: destinations.map((d) => d.index),
           followUps: destinations.map((d) => followUpsOf(form.destinations[d.index], lead)),
         },
-        markup ? [consentRecord, await snapshotStatement(c.env.DB, lead, markup)] : [consentRecord],
+        markup ? [consentRecord, snapshotStatement(c.env.DB, lead, markup)] : [consentRecord],
       );
     } catch (error) {
       // Two posts of one session raced: the consent record's UNIQUE session id let one through.

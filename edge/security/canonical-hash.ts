@@ -14,6 +14,6 @@ function canonical(value: unknown): unknown {
 }
 
 /** SHA-256 (hex) of `value` as JSON with every object's keys in sorted order. */
-export function canonicalHash(value: unknown): Promise<string> {
+export function canonicalHash(value: unknown): string {
   return sha256Hex(JSON.stringify(canonical(value)));
 }

@@ -126,7 +126,7 @@ export async function seedSessions(): Promise<void> {
     ).bind(
       KEYED_LEAD,
       IDEMPOTENCY_KEY,
-      await canonicalHash(validTakePaymentsLead),
+      canonicalHash(validTakePaymentsLead),
       new Date(now).toISOString(),
       new Date(now).toISOString(),
     ),
