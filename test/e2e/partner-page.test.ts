@@ -84,6 +84,26 @@ describe('a partner page with a strict Content-Security-Policy', () => {
     }
   });
 
+  it('loads the offers part on a page that allows scripts only by nonce', async () => {
+    const partner = await partnerPage(
+      `<main><script nonce="p4rtn3r" src="${demo.relay}/widget.js" data-form="demo-leadexec" data-redirect="never" async></script></main>`,
+      {
+        'content-security-policy': `default-src 'self'; script-src 'nonce-p4rtn3r'; connect-src ${demo.relay}; style-src 'self'`,
+      },
+    );
+    const page = await browser.newPage();
+    try {
+      const violations = await recordViolations(page);
+      await page.goto(partner.url);
+      await askForSolarQuotes(page, `ada.nonce.${Date.now()}@example.com`);
+      await page.locator('lead-capture > .lc-offers .lc-offer').first().waitFor();
+      expect(violations).toEqual([]);
+    } finally {
+      await page.close();
+      partner.close();
+    }
+  });
+
   it('shows the offers and their consent texts with no policy violation', async () => {
     const partner = await partnerPage(
       `<main><script src="${demo.relay}/widget.js" data-form="demo-leadexec" data-redirect="never" async></script></main>`,

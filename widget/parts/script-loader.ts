@@ -10,8 +10,11 @@ import { html, nothing, render, unsafeCSS } from 'lit';
 import type { loadOffers as LoadOffers, loadTurnstile as LoadTurnstile } from '../parts.ts';
 import type { PartScript } from './from-widget.ts';
 
+const own = document.currentScript as HTMLScriptElement | null;
 /** The parts are served beside widget.js, wherever the page took it from. */
-const base = (document.currentScript as HTMLScriptElement | null)?.src ?? location.href;
+const base = own?.src ?? location.href;
+/** A page whose CSP allows scripts by nonce gave widget.js one: its parts carry the same. */
+const nonce = own?.nonce ?? '';
 const lit: PartScript['lit'] = { html, nothing, render, unsafeCSS };
 const loading = new Map<string, Promise<unknown>>();
 
@@ -19,7 +22,7 @@ function loadPart(name: string): Promise<unknown> {
   let part = loading.get(name);
   if (!part) {
     part = new Promise((resolve, reject) => {
-      const script: PartScript = Object.assign(document.createElement('script'), { lit });
+      const script: PartScript = Object.assign(document.createElement('script'), { lit, nonce });
       const fail = () => {
         // A network that failed once may not fail again: the next form that needs the part tries anew.
         loading.delete(name);
