@@ -79,9 +79,13 @@ export interface AttemptIo {
   claim: (delivery: DeliveryRow) => Promise<boolean>;
 }
 
+function readOne(db: D1Database, message: DeliveryMessage): Promise<DeliveryAndLead | undefined> {
+  return getDeliveriesAndLeads(db, [message]).then(([one]) => one);
+}
+
 function ownIo(db: D1Database, message: DeliveryMessage): AttemptIo {
   return {
-    read: getDeliveriesAndLeads(db, [message]).then(([one]) => one),
+    read: readOne(db, message),
     claim: async (delivery) => (await claimAttempts(db, [delivery]))[0] === true,
   };
 }
@@ -232,9 +236,7 @@ export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, 
       try {
         const action = await deliverMessage(env, message.body, {
           // The batch's read failed: each message reads its own, so one bad read holds no other back.
-          read: reads.then((all) =>
-            all ? all[i] : getDeliveriesAndLeads(env.DB, [message.body]).then(([one]) => one),
-          ),
+          read: reads.then((all) => (all ? all[i] : readOne(env.DB, message.body))),
           claim,
         });
         if (action.kind === 'retry') {
