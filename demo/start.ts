@@ -99,6 +99,8 @@ const wranglerArgs = [
   ...(hasOption('--port') ? [] : ['--port', '8787']),
   ...(hasOption('--show-interactive-dev-session') ? [] : ['--show-interactive-dev-session=false']),
   ...(hasOption('--assets') ? [] : ['--assets', DEV_ASSETS]),
+  // GET /__scheduled?cron=<cron> runs a Cron Trigger's maintenance by hand (the sweep, the spill's import).
+  ...(hasOption('--test-scheduled') ? [] : ['--test-scheduled']),
   ...userArgs,
   ...(vars.length ? ['--var', ...vars] : []),
 ];

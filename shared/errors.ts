@@ -28,6 +28,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   upstream_failed: 502,
+  /** Neither D1 nor the spill could store the lead: nothing was kept; try again after `Retry-After`. */
+  unavailable: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -22,6 +22,23 @@ import {
   setDeliveryStatus,
 } from './store.ts';
 
+/** D1 failed before any provider was called: the message comes back, and no attempt is counted. */
+export class NotAttempted extends Error {
+  constructor(cause: unknown) {
+    super(`not attempted: ${String(cause)}`, { cause });
+  }
+}
+
+function notAttempted<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error: unknown) => {
+    throw new NotAttempted(error);
+  });
+}
+
+/** A message put back for D1 waits longer each time, up to this; past `MAX_DEFERRALS` it counts. */
+const MAX_DEFERRAL_SECONDS = 15 * 60;
+const MAX_DEFERRALS = 100;
+
 export type DeliveryAction = { kind: 'ack' } | { kind: 'retry'; delaySeconds: number } | { kind: 'dead-letter' };
 
 /** What the queue should do with the message, and the attempt's result when one was made. */
@@ -126,7 +143,7 @@ export async function attemptMessage(
   io: AttemptIo = ownIo(env.DB, message),
 ): Promise<AttemptOutcome> {
   const ack: AttemptOutcome = { action: { kind: 'ack' } };
-  const { delivery, stored } = (await io.read) ?? { delivery: null, stored: null };
+  const { delivery, stored } = (await notAttempted(io.read)) ?? { delivery: null, stored: null };
   if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return ack;
   const settings = deliverySettings(env);
   // Its last attempt is spent and recorded, but the message came back (its dead-lettering failed,
@@ -138,13 +155,13 @@ export async function attemptMessage(
   if (!stored || stored.purgedAt) return ack;
   let reference: string | null = null;
   if (delivery.kind !== 'lead') {
-    const after = delivery.after_id ? await getDelivery(env.DB, delivery.after_id) : null;
+    const after = delivery.after_id ? await notAttempted(getDelivery(env.DB, delivery.after_id)) : null;
     // Not yet: the delivery it follows sends it once delivered.
     if (after?.status !== 'delivered') return ack;
     reference = after.reference;
   }
   // Another message for this delivery (a replay, a redelivery) is on it right now: this one stands down.
-  if (!(await io.claim(delivery))) return ack;
+  if (!(await notAttempted(io.claim(delivery)))) return ack;
 
   const attempt = delivery.attempts + 1;
   const { result, startedAt, durationMs } = await attemptDelivery(
@@ -248,10 +265,28 @@ export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, 
       } catch (error) {
         // D1 or the queue itself failed: let the queue try this message again; the others stand.
         console.error(JSON.stringify({ at: 'delivery', deliveryId: message.body.deliveryId, error: String(error) }));
-        message.retry({ delaySeconds: backoffSeconds(message.attempts, deliverySettings(env).backoffBaseSeconds) });
+        const base = deliverySettings(env).backoffBaseSeconds;
+        if (error instanceof NotAttempted && (await defer(env, message.body, base))) message.ack();
+        else message.retry({ delaySeconds: backoffSeconds(message.attempts, base) });
       }
     }),
   );
+}
+
+/**
+ * Puts a message that D1 kept from being tried back on the queue as a new message, so an outage of
+ * D1 spends none of the queue's retries (whose end is the dead-letter queue); answers whether it did.
+ */
+async function defer(env: Env, body: DeliveryMessage, baseSeconds: number): Promise<boolean> {
+  const deferrals = (body.deferrals ?? 0) + 1;
+  if (deferrals > MAX_DEFERRALS) return false;
+  const delaySeconds = Math.min(backoffSeconds(deferrals, baseSeconds), MAX_DEFERRAL_SECONDS);
+  try {
+    await env.DELIVERIES.send({ ...body, deferrals }, { delaySeconds });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -5,6 +5,8 @@
 import type { DeliveryStatus, LeadAccepted, LeadContext, LeadStatus } from '../../shared/lead.ts';
 import { forms, textsVersion } from '../forms/index.ts';
 import { textsForLead } from '../forms/texts-history.ts';
+import { type ConsentRecord, consentRecordStatement } from '../ping-post/sessions.ts';
+import { snapshotStatement } from '../privacy/consent-snapshots.ts';
 import { identifierHashes } from '../privacy/personal-data.ts';
 import type { CanonicalLead, DeliveryResult, FollowUp } from '../providers/types.ts';
 
@@ -17,6 +19,18 @@ export interface NewLead {
   destinations?: readonly number[];
   /** Per provider (same order), the steps its delivery brings with it; they wait for it. */
   followUps?: readonly (readonly FollowUp[])[];
+  /** The consent section's markup as the widget rendered it at submit, kept with the lead. */
+  consentMarkup?: string;
+  /** A post's consent evidence (every offer shown, its text, whether chosen), kept with the lead. */
+  consentRecord?: ConsentRecord;
+}
+
+/** What a lead that came through the spill carries into D1: the texts it was shown, when and why. */
+export interface SpillMark {
+  spilledAt: string;
+  reason: string;
+  importedAt: string;
+  texts: { version: string; texts: unknown };
 }
 
 export interface DeliveryRow {
@@ -55,6 +69,9 @@ interface LeadRow {
   ping_post: string | null;
   texts_version: string | null;
   purged_at: string | null;
+  spilled_at: string | null;
+  spill_reason: string | null;
+  imported_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -74,33 +91,42 @@ export function deliveryId(leadId: string, destination: number): string {
 }
 
 /**
- * Stores a lead and one delivery per destination in one batch; `alongside` are written in the same
- * batch (a consent record, a ping session marked used), so none exists without the others. The
- * version of its form's texts goes with it, and those texts into their history if new.
+ * The statements that store a lead and one delivery per destination, its steps, its consent
+ * snapshot and record, all in one batch, so none exists without the others; and the deliveries as
+ * stored. The version of its form's texts goes with it, and those texts into their history if new:
+ * a spilled lead's own, as they were when it was spilled. `written` records, once the batch has
+ * run, that this isolate wrote the texts.
  */
-export async function insertLead(
-  db: D1Database,
-  input: NewLead,
-  alongside: readonly D1PreparedStatement[] = [],
-): Promise<DeliveryRow[]> {
+export function leadWrite(db: D1Database, input: NewLead, spill?: SpillMark) {
   const { lead } = input;
   const now = lead.createdAt;
-  const deliveries = input.providers.map((provider, i) => {
-    const destination = input.destinations?.[i] ?? i;
-    return newRow({ id: deliveryId(lead.id, destination), lead_id: lead.id, destination, provider }, now);
-  });
+  const touched = spill?.importedAt ?? now;
+  const deliveries = plannedDeliveries(input, touched);
   const steps = deliveries.flatMap((after, i) =>
-    (input.followUps?.[i] ?? []).map((followUp) => stepRow(lead.id, after, followUp, now)),
+    (input.followUps?.[i] ?? []).map((followUp) => stepRow(lead.id, after, followUp, now, touched)),
   );
   const form = forms.get(lead.formId);
   const { emailHash, phoneHash } = identifierHashes(form, lead.fields);
-  const texts = form ? textsForLead(db, form, now) : undefined;
-  await db.batch([
+  const texts = spill
+    ? {
+        statements: [
+          db
+            .prepare(
+              'INSERT OR IGNORE INTO form_texts (form_id, texts_version, texts, first_shown_at) VALUES (?, ?, ?, ?)',
+            )
+            .bind(lead.formId, spill.texts.version, JSON.stringify(spill.texts.texts), spill.spilledAt),
+        ],
+        written: () => undefined,
+      }
+    : form
+      ? textsForLead(db, form, now)
+      : undefined;
+  const statements = [
     ...(texts?.statements ?? []),
     db
       .prepare(
-        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, email_hash, phone_hash, origin, created_at, updated_at)
-         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO leads (id, form_id, status, fields, consent, context, ip, user_agent, idempotency_key, body_hash, ping_post, texts_version, email_hash, phone_hash, origin, spilled_at, spill_reason, imported_at, created_at, updated_at)
+         VALUES (?, ?, 'accepted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         lead.id,
@@ -113,25 +139,49 @@ export async function insertLead(
         input.idempotencyKey,
         input.bodyHash,
         lead.pingPost ? JSON.stringify(lead.pingPost) : null,
-        form ? textsVersion(form) : null,
+        spill ? spill.texts.version : form ? textsVersion(form) : null,
         emailHash,
         phoneHash,
         originOf(lead.context.pageUrl),
+        spill?.spilledAt ?? null,
+        spill?.reason ?? null,
+        spill?.importedAt ?? null,
         now,
-        now,
+        touched,
       ),
     ...deliveries.map((d) =>
       db
         .prepare(
           'INSERT INTO deliveries (id, lead_id, destination, provider, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
-        .bind(d.id, d.lead_id, d.destination, d.provider, d.status, now, now),
+        .bind(d.id, d.lead_id, d.destination, d.provider, d.status, d.created_at, d.updated_at),
     ),
     ...steps.map((step) => insertStepStatement(db, step)),
-    ...alongside,
-  ]);
-  texts?.written();
-  return deliveries;
+    ...(input.consentMarkup ? [snapshotStatement(db, lead, input.consentMarkup)] : []),
+    ...(input.consentRecord ? [consentRecordStatement(db, input.consentRecord)] : []),
+  ];
+  return { statements, deliveries, written: () => texts?.written() };
+}
+
+/** A new lead's deliveries as they are stored: pending, untried, one per destination. */
+export function plannedDeliveries(input: NewLead, touched = input.lead.createdAt): DeliveryRow[] {
+  const { lead } = input;
+  return input.providers.map((provider, i) => {
+    const destination = input.destinations?.[i] ?? i;
+    return newRow(
+      { id: deliveryId(lead.id, destination), lead_id: lead.id, destination, provider },
+      lead.createdAt,
+      touched,
+    );
+  });
+}
+
+/** Stores a lead as `leadWrite` says, in one batch; answers its deliveries. */
+export async function insertLead(db: D1Database, input: NewLead, spill?: SpillMark): Promise<DeliveryRow[]> {
+  const write = leadWrite(db, input, spill);
+  await db.batch(write.statements);
+  write.written();
+  return write.deliveries;
 }
 
 /** The partner site of a page (its origin), for the numbers by origin; null when it is not a web page. */
@@ -149,6 +199,7 @@ function originOf(pageUrl: string | undefined): string | null {
 function newRow(
   row: Pick<DeliveryRow, 'id' | 'lead_id' | 'destination' | 'provider'> & Partial<DeliveryRow>,
   now: string,
+  touched = now,
 ): DeliveryRow {
   return {
     kind: 'lead',
@@ -161,12 +212,12 @@ function newRow(
     last_error: null,
     next_attempt_at: null,
     created_at: now,
-    updated_at: now,
+    updated_at: touched,
     ...row,
   };
 }
 
-function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string): DeliveryRow {
+function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string, touched = now): DeliveryRow {
   return newRow(
     {
       id: crypto.randomUUID(),
@@ -178,6 +229,7 @@ function stepRow(leadId: string, after: DeliveryRow, step: FollowUp, now: string
       after_id: after.id,
     },
     now,
+    touched,
   );
 }
 
@@ -205,12 +257,12 @@ export async function findByIdempotencyKey(
   db: D1Database,
   formId: string,
   key: string,
-): Promise<{ id: string; bodyHash: string } | null> {
+): Promise<{ leadId: string; bodyHash: string } | null> {
   const row = await db
     .prepare('SELECT id, body_hash FROM leads WHERE form_id = ? AND idempotency_key = ?')
     .bind(formId, key)
     .first<{ id: string; body_hash: string }>();
-  return row ? { id: row.id, bodyHash: row.body_hash } : null;
+  return row ? { leadId: row.id, bodyHash: row.body_hash } : null;
 }
 
 function toCanonical(row: LeadRow): CanonicalLead {
@@ -236,6 +288,9 @@ function storedLead(row: LeadRow | null) {
         updatedAt: row.updated_at,
         textsVersion: row.texts_version,
         purgedAt: row.purged_at,
+        spill: row.spilled_at
+          ? { spilledAt: row.spilled_at, reason: row.spill_reason, importedAt: row.imported_at }
+          : null,
       }
     : null;
 }
@@ -301,7 +356,9 @@ export async function insertStep(db: D1Database, step: NewStep): Promise<Deliver
  * attempt claimed by a consumer that died, a retry well past its due time (a queue that lost its
  * message: a local queue on restart). They are marked as seen now, so one still waiting on a busy
  * queue is sent again at most once per `olderThan` window; a second message for one delivery is
- * harmless, since only one claim of an attempt succeeds.
+ * harmless, since only one claim of an attempt succeeds. The rows are found through the index of
+ * open deliveries by due time (migration 0009), so rows not yet due are never read; the rows taken
+ * are no longer older than `olderThan`, so calling it again takes the next page.
  */
 export async function takeStranded(
   db: D1Database,
@@ -312,12 +369,13 @@ export async function takeStranded(
     .prepare(
       `UPDATE deliveries SET updated_at = ?3 WHERE id IN (
          SELECT d.id FROM deliveries d LEFT JOIN deliveries a ON a.id = d.after_id
-         WHERE d.status IN ('pending', 'retrying') AND d.updated_at < ?1 AND COALESCE(d.next_attempt_at, d.updated_at) < ?1
+         WHERE d.status IN ('pending', 'retrying') AND COALESCE(d.next_attempt_at, d.updated_at) < ?1 AND d.updated_at < ?1
            AND (d.kind = 'lead' OR (a.status = 'delivered' AND a.updated_at < ?1))
-         ORDER BY d.updated_at LIMIT ?2)
+         ORDER BY COALESCE(d.next_attempt_at, d.updated_at) LIMIT ?2)
        RETURNING *`,
     )
-    .bind(olderThan, limit, new Date().toISOString())
+    // Marked no earlier than `olderThan`, so the rows taken are never taken again by the same sweep.
+    .bind(olderThan, limit, new Date(Math.max(Date.now(), Date.parse(olderThan) + 1)).toISOString())
     .all<DeliveryRow>();
   if (results.length === 0) return [];
   const forms = await db

@@ -15,12 +15,27 @@ export function strandedAfterMs(env: Env): number {
   return (Number.isFinite(seconds) && seconds > 0 ? seconds : 300) * 1000;
 }
 
-export async function sweepStranded(env: Env, now = Date.now()): Promise<number> {
-  const stranded = await takeStranded(env.DB, new Date(now - strandedAfterMs(env)).toISOString());
-  await enqueueDeliveries(
-    env.DELIVERIES,
-    stranded.map((d) => ({ deliveryId: d.id, leadId: d.lead_id, formId: d.form_id, destination: d.destination })),
-  );
-  if (stranded.length > 0) console.log(JSON.stringify({ at: 'sweep', requeued: stranded.length }));
-  return stranded.length;
+/** Rows taken per page: each page is two D1 queries and at most five queue sends. */
+const PAGE = 500;
+/** Under D1's 1,000 queries per invocation, with room for the rest of the run. */
+const MAX_PAGES = 200;
+
+/**
+ * Requeues every stranded delivery and step, a page at a time, until none is left or `deadline`
+ * (ms) passes. A page the queue refuses stays taken for one window, then the next sweep finds it.
+ */
+export async function sweepStranded(env: Env, now = Date.now(), deadline = Number.POSITIVE_INFINITY): Promise<number> {
+  const olderThan = new Date(now - strandedAfterMs(env)).toISOString();
+  let requeued = 0;
+  for (let pages = 0; pages < MAX_PAGES && Date.now() < deadline; pages++) {
+    const stranded = await takeStranded(env.DB, olderThan, PAGE);
+    await enqueueDeliveries(
+      env.DELIVERIES,
+      stranded.map((d) => ({ deliveryId: d.id, leadId: d.lead_id, formId: d.form_id, destination: d.destination })),
+    );
+    requeued += stranded.length;
+    if (stranded.length < PAGE) break;
+  }
+  if (requeued > 0) console.log(JSON.stringify({ at: 'sweep', requeued }));
+  return requeued;
 }

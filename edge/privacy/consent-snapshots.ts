@@ -4,7 +4,7 @@
  */
 import { sha256Hex } from '../intake/checks.ts';
 
-/** The insert of a lead's snapshot, for the lead's own batch (`insertLead`'s `alongside`). */
+/** The insert of a lead's snapshot, for the lead's own batch (`leadWrite`). */
 export function snapshotStatement(
   db: D1Database,
   lead: { id: string; createdAt: string },

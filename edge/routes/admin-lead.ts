@@ -51,7 +51,7 @@ async function deliveryView(db: D1Database, d: DeliveryRow) {
 
 /** A stored lead as the admin API shows it. */
 export async function leadView(db: D1Database, stored: NonNullable<Awaited<ReturnType<typeof getLead>>>) {
-  const { lead, status, updatedAt, textsVersion, purgedAt } = stored;
+  const { lead, status, updatedAt, textsVersion, purgedAt, spill } = stored;
   const rows = await listDeliveries(db, lead.id);
   return {
     leadId: lead.id,
@@ -61,6 +61,8 @@ export async function leadView(db: D1Database, stored: NonNullable<Awaited<Retur
     createdAt: lead.createdAt,
     updatedAt,
     purgedAt,
+    // Came through the spill: D1 refused it at intake (why, and when), the maintenance run moved it in.
+    spill,
     erasure: await loadErasure(db, lead.id),
     fields: lead.fields,
     consent: lead.consent,

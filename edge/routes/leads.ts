@@ -1,6 +1,7 @@
 /**
  * @module `POST /v1/forms/:formId/leads`: checks a lead, stores it durably in D1 with one delivery
- * per destination, answers 202, and puts the deliveries on the queue. A destination whose answer is
+ * per destination (or, while D1 refuses writes, in the spill: intake/spill.ts), answers 202, and
+ * puts the deliveries on the queue. A destination whose answer is
  * for the consumer (LeadExec sends or transfer) gets its first attempt inside the request, bounded:
  * delivered, the answer is 200 with the buyer's page or the agent; otherwise it goes on the queue
  * and the consumer sees the ordinary 202. The same Idempotency-Key with the same body gives the
@@ -16,12 +17,12 @@ import {
   type DeliveryRow,
   findByIdempotencyKey,
   getLead,
-  insertLead,
   listDeliveries,
+  plannedDeliveries,
 } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { checkBotDefences, checkSubmission, clientIp, rateLimit, validationFailed } from '../intake/checks.ts';
-import { snapshotStatement } from '../privacy/consent-snapshots.ts';
+import { type Earlier, findEarlier, storeLead } from '../intake/spill.ts';
 import type { CanonicalLead, Handoff } from '../providers/types.ts';
 import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
@@ -72,14 +73,17 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     // elsewhere the insert finds it (the key is UNIQUE per form), and a first lead costs no read.
     const { turnstileToken, consentMarkup, ...hashed } = submission;
     const bodyHash = canonicalHash(hashed);
-    if (idempotencyKey && form.turnstileSiteKey) {
-      const existing = await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey);
-      if (existing) {
-        if (existing.bodyHash !== bodyHash) {
-          throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body');
-        }
-        return c.json(acceptedBody(existing.id, await listDeliveries(c.env.DB, existing.id)), 202);
+    const earlierByKey = async () => (idempotencyKey ? findByIdempotencyKey(c.env.DB, form.id, idempotencyKey) : null);
+    const repeat = async (earlier: Earlier) => {
+      if (earlier.bodyHash !== bodyHash) {
+        throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body');
       }
+      const rows = earlier.held ? plannedDeliveries(earlier.held) : await listDeliveries(c.env.DB, earlier.leadId);
+      return c.json(acceptedBody(earlier.leadId, rows), 202);
+    };
+    if (idempotencyKey && form.turnstileSiteKey) {
+      const earlier = await findEarlier(c.env, { formId: form.id, idempotencyKey }, earlierByKey);
+      if (earlier) return repeat(earlier);
     }
 
     await checkBotDefences(c.env, form, {
@@ -100,30 +104,22 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
       createdAt: new Date().toISOString(),
     };
     // What the consumer saw of the consents is kept with the lead, in its batch, or not at all.
-    const markup = submission.consentMarkup;
-    const snapshot = markup ? [snapshotStatement(c.env.DB, lead, markup)] : [];
-    let deliveries: Awaited<ReturnType<typeof insertLead>>;
-    try {
-      deliveries = await insertLead(
-        c.env.DB,
-        {
-          lead,
-          idempotencyKey,
-          bodyHash,
-          providers: form.destinations.map((d) => d.provider),
-          followUps: form.destinations.map((d) => followUpsOf(d, lead)),
-        },
-        snapshot,
-      );
-    } catch (error) {
-      // The key is already stored (a retry, or two requests with one key racing): answer that lead.
-      const winner = idempotencyKey ? await findByIdempotencyKey(c.env.DB, form.id, idempotencyKey) : null;
-      if (!winner) throw error;
-      if (winner.bodyHash !== bodyHash) {
-        throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body');
-      }
-      return c.json(acceptedBody(winner.id, await listDeliveries(c.env.DB, winner.id)), 202);
-    }
+    const intake = await storeLead(
+      c.env,
+      {
+        lead,
+        idempotencyKey,
+        bodyHash,
+        providers: form.destinations.map((d) => d.provider),
+        followUps: form.destinations.map((d) => followUpsOf(d, lead)),
+        ...(consentMarkup ? { consentMarkup } : {}),
+      },
+      earlierByKey,
+    );
+    if (intake.kind === 'repeat') return repeat(intake);
+    const { deliveries } = intake;
+    // Spilled: nothing can be queued or tried until the maintenance run has moved it into D1.
+    if (intake.spilled) return c.json(acceptedBody(lead.id, deliveries), 202);
 
     const waitFor = (d: DeliveryRow) => {
       const destination = form.destinations[d.destination];

@@ -22,14 +22,7 @@ import {
 import { attemptNow } from '../delivery/consumer.ts';
 import { followUpsOf, resolveDestination } from '../delivery/destination.ts';
 import { messageOf, queueOrFail } from '../delivery/queue.ts';
-import {
-  type DeliveryRow,
-  getLead,
-  insertLead,
-  listDeliveries,
-  refreshLeadStatus,
-  waitingSteps,
-} from '../delivery/store.ts';
+import { type DeliveryRow, getLead, listDeliveries, refreshLeadStatus, waitingSteps } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { publicForm } from '../forms/index.ts';
 import { type FormConfig, pingDestinationIndex } from '../forms/schema.ts';
@@ -41,14 +34,14 @@ import {
   sha256Hex,
   validationFailed,
 } from '../intake/checks.ts';
+import { type Earlier, findEarlier, storeLead } from '../intake/spill.ts';
 import {
-  consentRecordStatement,
+  type ConsentRecord,
   openSession,
   type PresentedOffer,
   sealSession,
   sessionAnswer,
 } from '../ping-post/sessions.ts';
-import { snapshotStatement } from '../privacy/consent-snapshots.ts';
 import { webUrl } from '../providers/http.ts';
 import type { CanonicalLead, Handoff, PingOutcome, ProviderOffer } from '../providers/types.ts';
 import { canonicalHash } from '../security/canonical-hash.ts';
@@ -145,12 +138,10 @@ function offerIdOf(step: DeliveryRow): string {
  * A session is answered once. The same request again (a retry after a lost answer) gets the lead it
  * made; any other request for that session is refused.
  */
-async function repeatAnswer(
-  db: D1Database,
-  answered: { leadId: string; bodyHash: string },
-  bodyHash: string,
-): Promise<PostResponse> {
+async function repeatAnswer(db: D1Database, answered: Earlier, bodyHash: string): Promise<PostResponse> {
   if (answered.bodyHash !== bodyHash) throw new ApiError('session_used', 'These offers were already answered');
+  // Still in the spill: stored and consented, not yet posted.
+  if (answered.held) return { leadId: answered.leadId, status: 'accepted', acceptedOffers: [] };
   const stored = await getLead(db, answered.leadId);
   const accepted = (await listDeliveries(db, answered.leadId)).filter(
     (d) => d.kind === 'accept' && d.status === 'delivered',
@@ -241,7 +232,8 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     // The consent markup is as the page renders it at the time: a repeat need not match it byte for byte.
     const { consentMarkup, ...hashed } = request;
     const bodyHash = canonicalHash(hashed);
-    const answered = await sessionAnswer(c.env.DB, session.id);
+    const answeredInD1 = () => sessionAnswer(c.env.DB, session.id);
+    const answered = await findEarlier(c.env, { formId: form.id, sessionId: session.id }, answeredInD1);
     if (answered) return c.json(await repeatAnswer(c.env.DB, answered, bodyHash));
     const chosen = [...new Set(request.offerIds)];
     const unknown = chosen.filter((id) => !session.offers.some((o) => o.offerId === id));
@@ -284,8 +276,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       .map((d, index) => ({ provider: d.provider, index }))
       .filter((d) => chosen.length > 0 || d.index !== pinging.index);
     const phone = typeof fields.phone === 'string' ? fields.phone : null;
-    const markup = request.consentMarkup;
-    const consentRecord = consentRecordStatement(c.env.DB, {
+    const consentRecord: ConsentRecord = {
       leadId: lead.id,
       sessionId: session.id,
       orderId: session.orderId,
@@ -303,27 +294,29 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
         textSha256: o.textSha256,
         chosen: chosen.includes(o.offerId),
       })),
-    });
-    let deliveries: Awaited<ReturnType<typeof insertLead>>;
-    try {
-      deliveries = await insertLead(
-        c.env.DB,
-        {
-          lead,
-          idempotencyKey: null,
-          bodyHash,
-          providers: destinations.map((d) => d.provider),
-          destinations: destinations.map((d) => d.index),
-          followUps: destinations.map((d) => followUpsOf(form.destinations[d.index], lead)),
-        },
-        markup ? [consentRecord, snapshotStatement(c.env.DB, lead, markup)] : [consentRecord],
-      );
-    } catch (error) {
-      // Two posts of one session raced: the consent record's UNIQUE session id let one through.
-      const winner = await sessionAnswer(c.env.DB, session.id);
-      if (winner) return c.json(await repeatAnswer(c.env.DB, winner, bodyHash));
-      throw error;
-    }
+    };
+    // The consent record's UNIQUE session id (the spill's name per session, while D1 refuses
+    // writes) lets one post of a session through; a racing second gets the first's answer.
+    const intake = await storeLead(
+      c.env,
+      {
+        lead,
+        idempotencyKey: null,
+        bodyHash,
+        providers: destinations.map((d) => d.provider),
+        destinations: destinations.map((d) => d.index),
+        followUps: destinations.map((d) => followUpsOf(form.destinations[d.index], lead)),
+        consentRecord,
+        ...(consentMarkup ? { consentMarkup } : {}),
+      },
+      answeredInD1,
+    );
+    if (intake.kind === 'repeat') return c.json(await repeatAnswer(c.env.DB, intake, bodyHash));
+    // Spilled, with its consent record and the offers chosen: LeadExec gets the post once the
+    // maintenance run has it in D1, never from here, since an order posted now could not be recorded
+    // and the import would post it again.
+    if (intake.spilled) return c.json({ leadId: lead.id, status: 'accepted', acceptedOffers: [] }, 202);
+    const { deliveries } = intake;
 
     if (deliveries.length === 0) await refreshLeadStatus(c.env.DB, lead.id);
     const pingDelivery = deliveries.find((d) => d.destination === pinging.index);
