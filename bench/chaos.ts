@@ -6,7 +6,7 @@
  * (dead-lettered); the failed ones are replayed with the faults off and must then all succeed.
  * Prints leads/s, p50/p99 of the answer, time to drain, attempts per delivery and step, and what
  * each provider took more than once; exits 1 if anything is lost or left unfinished.
- * A script, not a test: `node bench/chaos.ts` (Node 22) from the repository.
+ * A script, not a test: `npm run chaos`.
  */
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_SECRETS } from '../demo/sandbox/keys.ts';

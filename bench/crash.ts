@@ -8,7 +8,7 @@
  * memory and die with workerd: what they held is found again by the sweep (the Cron Trigger, run
  * here through wrangler's `/__scheduled`). Prints lost, unfinished and, per provider, what was taken
  * more than once; exits 1 if any lead or step is lost or unfinished.
- * A script, not a test: `node bench/crash.ts` (Node 22) from the repository.
+ * A script, not a test: `npm run crash`.
  */
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_PROVIDERS } from '../demo/sandbox/index.ts';

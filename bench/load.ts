@@ -4,7 +4,7 @@
  * then checks that every accepted lead is in D1 (admin API, paged) and that TakePayments received
  * each exactly once (the sandbox's log, counted by TakePayments `ID`, which is our lead id).
  * Prints leads/s, p50/p99 of the 202 answers, lost and duplicated; exits 1 if any was lost or
- * duplicated. A script, not a test: `node bench/load.ts` (Node 22) from anywhere in the repository.
+ * duplicated. A script, not a test: `npm run load`.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -293,7 +293,7 @@ writeFileSync(new URL('./README.md', import.meta.url), readme(results));
 function readme(figures: string): string {
   return `# Benchmarks
 
-\`npm run bench\` (\`node bench/run.ts\`) builds the widget and runs every benchmark below in one go, on
+\`npm run bench\` (\`bench/run.ts\`) builds the widget and runs every benchmark below in one go, on
 127.0.0.1 only, and prints one table. It rewrites this file with the latest figures. Benchmarks are
 scripts, not tests: a missed target shows as FAIL in the table and the run still exits 0. It takes a
 few minutes; stop it with Ctrl-C and it stops what it started.

@@ -1,5 +1,5 @@
 /**
- * `npm test`: typecheck, lint, build, the npm package's checks (publint, attw), then the relay tests
+ * `npm test`: typecheck, lint, the documents' commands, build, the npm package's checks (publint, attw), then the relay tests
  * (workerd), the widget tests (Chromium) and the end-to-end tests (the demo in Chromium), ending
  * with one line that counts every test.
  * Chromium comes from CHROME_PATH or Debian's /usr/bin/chromium; as root with apt-get it is
@@ -112,6 +112,7 @@ const chrome = ensureChromium();
 const results: StepResult[] = [];
 results.push(await checkStep('typecheck', 'npm', ['run', '-s', 'typecheck']));
 results.push(await checkStep('lint', 'npm', ['run', '-s', 'lint']));
+results.push(await vitestStep('the commands the documents show', 'test/docs/vitest.config.ts'));
 results.push(await checkStep('build', 'npm', ['run', '-s', 'build']));
 results.push(checkWidgetSize());
 results.push(await publintStep());

@@ -19,6 +19,8 @@ export interface SandboxedRelay {
   url: string;
   sandbox: ReturnType<typeof createSandbox>;
   server: Server;
+  /** The folder the relay's local D1, R2, KV and queues persist to (`--persist-to`). */
+  state: string;
   /** Starts the relay again on the same local state (after `server` was killed). */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -59,6 +61,7 @@ export async function startSandboxedRelay(vars: string[]): Promise<SandboxedRela
     url: `http://127.0.0.1:${port}`,
     sandbox,
     server: await start(),
+    state,
     async restart() {
       relay.server = await start();
     },

@@ -315,7 +315,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     // Spilled, with its consent record and the offers chosen: LeadExec gets the post once the
     // maintenance run has it in D1, never from here, since an order posted now could not be recorded
     // and the import would post it again.
-    if (intake.spilled) return c.json({ leadId: lead.id, status: 'accepted', acceptedOffers: [] }, 202);
+    if (intake.spilled) return c.json({ leadId: lead.id, status: 'accepted', acceptedOffers: [] });
     const { deliveries } = intake;
 
     if (deliveries.length === 0) await refreshLeadStatus(c.env.DB, lead.id);
