@@ -22,6 +22,11 @@ export interface Strings {
   /** The name of the country picker beside a phone field of several countries. */
   country: string;
   networkError: string;
+  /**
+   * The relay answered 5xx to every try. The draft (draft.ts) is in sessionStorage: it lasts through
+   * a reload, in this tab only.
+   */
+  serverError: string;
   fixErrors: (count: number) => string;
   offersTitle: string;
   offersIntro: string;
@@ -53,6 +58,8 @@ const enGB: Strings = {
   choose: 'Choose…',
   country: 'Country',
   networkError: 'We could not reach the server. Your answers are kept; please try again.',
+  serverError:
+    'Our server could not accept your details just now. Your answers are kept in this tab, even if you reload the page; please try again in a moment.',
   fixErrors: (n) => (n === 1 ? 'Please correct 1 answer.' : `Please correct ${n} answers.`),
   offersTitle: 'Choose who may contact you',
   offersIntro: 'Tick each company you agree to hear from. Read each consent before you tick it.',
@@ -85,6 +92,8 @@ const enUS: Strings = {
   success: 'We have received your information.',
   price: (n) => n.toLocaleString('en-US', { style: 'currency', currency: 'USD' }),
   networkError: 'We could not reach the server. Your answers are saved; please try again.',
+  serverError:
+    'Our server could not accept your information just now. Your answers are saved in this tab, even if you reload the page. Please try again in a moment.',
   fixErrors: (n) => (n === 1 ? 'Please fix 1 answer.' : `Please fix ${n} answers.`),
 };
 

@@ -26,6 +26,9 @@ export function corsHeaders(origin: string): Record<string, string> {
     'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key',
     'Access-Control-Max-Age': '600',
+    // A partner page is another origin: without this the browser hides how long the relay asked the
+    // widget to wait (a 429's or a 503's Retry-After), and the widget can only guess.
+    'Access-Control-Expose-Headers': 'Retry-After',
     Vary: 'Origin',
   };
 }

@@ -1,7 +1,8 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widget/define.ts';
 import type { LeadCapture } from '../../widget/lead-capture.ts';
-import { quoteForm, stubRelay } from './relay-stub.ts';
+import { type Hurry, hurryWaits } from './hurry.ts';
+import { quoteForm, type RelayCall, stubRelay } from './relay-stub.ts';
 
 type Stub = ReturnType<typeof stubRelay>;
 let stub: Stub | undefined;
@@ -307,6 +308,102 @@ describe('<lead-capture>', () => {
   it('speaks English for a locale nobody defined, whatever its name', async () => {
     const element = await mount(undefined, 'locale="constructor"');
     expect($(element, '[part~="submit"]').textContent?.trim()).to.equal('Next');
+  });
+});
+
+describe('<lead-capture> when the relay cannot take the lead', () => {
+  let hurry: Hurry | undefined;
+
+  afterEach(() => {
+    hurry?.restore();
+    hurry = undefined;
+  });
+
+  /** The relay's answer when neither of its stores takes a lead. */
+  const unavailable = (retryAfter: string) =>
+    Response.json(
+      { error: { code: 'unavailable', message: 'The lead could not be stored just now', issues: [] } },
+      { status: 503, headers: { 'retry-after': retryAfter } },
+    );
+  const accepted = () => Response.json({ leadId: 'lead-3', status: 'accepted', deliveries: [] }, { status: 202 });
+  const keys = () => stub?.calls.filter((c) => c.method === 'POST').map((c) => c.headers['idempotency-key']);
+  const notice = (element: LeadCapture) => element.shadowRoot?.querySelector('form > p[part="error"]')?.textContent;
+
+  it('waits out a 503’s Retry-After, sends again with the same Idempotency-Key, then forgets the draft', async () => {
+    const sentAt: number[] = [];
+    const element = await mount(() => {
+      sentAt.push(performance.now());
+      return sentAt.length === 1 ? unavailable('1') : accepted();
+    });
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    expect((await success).detail.leadId).to.equal('lead-3');
+    // One second asked for, not the 500 ms backoff; a timer may fire a hair early on this clock.
+    expect((sentAt[1] ?? 0) - (sentAt[0] ?? 0)).to.be.at.least(990);
+    expect(keys()).to.have.length(2);
+    expect(new Set(keys()).size).to.equal(1);
+    expect(sessionStorage.getItem('lead-capture:quote')).to.equal(null);
+  });
+
+  it('reads a Retry-After given as an HTTP date', async () => {
+    const at = new Date(Date.now() + 5000).toUTCString();
+    let posts = 0;
+    const element = await mount(() => (++posts === 1 ? unavailable(at) : accepted()));
+    hurry = hurryWaits();
+    const success = oneEvent(element, 'lead-success');
+    await fillAndSend(element);
+    await success;
+    // The date is to the second, so up to a second less than five is left of it.
+    expect(hurry.waits[0]).to.be.within(3000, 5000);
+  });
+
+  it('after a 503 on every try, says the answers stay in this tab, and keeps them in the fields and the draft', async () => {
+    const element = await mount(() => unavailable('1'));
+    hurry = hurryWaits();
+    const failed = oneEvent(element, 'lead-error');
+    await fillAndSend(element);
+    expect((await failed).detail.code).to.equal('unavailable');
+    hurry.restore();
+    expect(hurry.waits).to.deep.equal([1000, 1500, 4000]);
+    expect(keys()).to.have.length(4);
+    expect(new Set(keys()).size).to.equal(1);
+    await waitUntil(() => notice(element), 'the error shows above the buttons');
+    expect(notice(element)).to.contain('Your answers are kept in this tab, even if you reload the page');
+    await waitUntil(() => $(element, '[role="status"]').textContent === notice(element), 'the error is announced');
+    expect(($(element, '#lc-phone') as HTMLInputElement).value).to.equal('07840 258823');
+    const draft = JSON.parse(sessionStorage.getItem('lead-capture:quote') ?? '{}');
+    expect(draft.values).to.deep.include({ firstName: 'Ada', email: 'ada@example.com', phone: '07840 258823' });
+    expect(draft.idempotencyKey).to.equal(keys()?.[0]);
+    await expect(element).to.be.accessible();
+  });
+
+  it('still says the server could not be reached when every try failed on the network', async () => {
+    const element = await mount((call: RelayCall) => {
+      throw new TypeError(`Failed to fetch ${call.url}`);
+    });
+    hurry = hurryWaits();
+    const failed = oneEvent(element, 'lead-error');
+    await fillAndSend(element);
+    expect((await failed).detail.code).to.equal('network_error');
+    hurry.restore();
+    expect(hurry.waits).to.deep.equal([500, 1500, 4000]);
+    await waitUntil(() => notice(element), 'the error shows above the buttons');
+    expect(notice(element)).to.equal('We could not reach the server. Your answers are kept; please try again.');
+  });
+
+  it('takes the error away once the consumer sends again', async () => {
+    let posts = 0;
+    const element = await mount(() => (++posts <= 4 ? unavailable('1') : accepted()));
+    hurry = hurryWaits();
+    const failed = oneEvent(element, 'lead-error');
+    await fillAndSend(element);
+    await failed;
+    hurry.restore();
+    await waitUntil(() => notice(element), 'the error shows');
+    const success = oneEvent(element, 'lead-success');
+    await submit(element);
+    expect(notice(element)).to.equal(undefined);
+    await success;
   });
 });
 

@@ -35,6 +35,8 @@ export class FormController implements ReactiveController {
   consent: Record<string, boolean> = {};
   errors: Record<string, string> = {};
   announcement = '';
+  /** Why the last submit failed when no answer is at fault (the relay or the network), shown above the buttons. */
+  notice = '';
   outcome: Outcome | undefined;
   honeypot = '';
   /** The form's consents as the consumer saw them on the last step's submit (consent-snapshot.ts). */
@@ -257,6 +259,7 @@ export class FormController implements ReactiveController {
     }
     this.consentShown = snapshot(this.#host.renderRoot, '[part=consent]');
     this.#persist();
+    this.notice = '';
     this.show('sending');
     this.#host.dispatchEvent(new LeadSubmitEvent({ formId: form.id }));
     if (!form.pingPost) return this.sendLead(form);
@@ -331,6 +334,9 @@ export class FormController implements ReactiveController {
     this.show('form');
     const onStep = this.definition?.steps.findIndex((s) => s.fields.some((f) => errors[`fields.${f}`]));
     if (onStep !== undefined && onStep >= 0 && onStep !== this.step) this.goTo(onStep);
-    this.#announce(error.issues.length ? this.strings.fixErrors(error.issues.length) : this.strings.networkError);
+    const count = error.issues.length;
+    // A 5xx came from the relay itself, so the network is not to blame; either way the draft stays.
+    this.notice = count ? '' : error.status >= 500 ? this.strings.serverError : this.strings.networkError;
+    this.#announce(count ? this.strings.fixErrors(count) : this.notice);
   }
 }

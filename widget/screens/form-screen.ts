@@ -1,6 +1,7 @@
 /**
  * @module The form screen: the current step's fields and consents, a progress line for multi-step
- * forms, back/next/submit, the honeypot, and a live region that announces what needs fixing.
+ * forms, back/next/submit, the honeypot, why the last submit failed, and a live region that
+ * announces what needs fixing.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { PublicForm } from '../../shared/form.ts';
@@ -14,6 +15,7 @@ export interface FormScreenProps {
   consent: Record<string, boolean>;
   errors: Record<string, string>;
   announcement: string;
+  notice: string;
   sending: boolean;
   submitLabel: string | undefined;
   strings: Strings;
@@ -97,6 +99,7 @@ export function formScreen(p: FormScreenProps): TemplateResult {
         p.onHoneypot((e.target as HTMLInputElement).value)} />
     </div>
     ${last ? html`<slot name="turnstile"></slot>` : nothing}
+    ${p.notice ? html`<p class="error" part="error">${p.notice}</p>` : nothing}
     <p class="visually-hidden" role="status" aria-live="polite">${p.announcement}</p>
     <div class="actions" part="actions">
       ${step > 0 ? html`<button type="button" class="secondary" part="button back" @click=${p.onBack}>${strings.back}</button>` : nothing}

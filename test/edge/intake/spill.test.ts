@@ -133,6 +133,8 @@ describe('a lead D1 refuses', () => {
     });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('10');
+    // The widget on the partner's page may read it: the browser shows it a cross-origin answer's header.
+    expect(response.headers.get('access-control-expose-headers')).toBe('Retry-After');
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('unavailable');
     expect(error.message).toMatch(/try again/);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { demoForms } from '../../../demo/forms/index.ts';
 import worker from '../../../edge/index.ts';
 import { NOT_SENT } from '../../../edge/privacy/personal-data.ts';
-import { PURGE_CRON } from '../../../edge/privacy/retention.ts';
+import { PURGE_CRON, purgeExpired } from '../../../edge/privacy/retention.ts';
 import { getleadPerson, leadWhen, postLead, validTakePaymentsLead, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
@@ -128,5 +128,32 @@ describe('retention (hourly Cron Trigger)', () => {
     const lead = await leadWhen<LeadView>(leadId, (l) => expect(l.deliveries[0]?.status).toBe('rejected'));
     expect(lead.deliveries[0]?.lastError).toBe(NOT_SENT);
     expect(sent()).toBe(sentBefore);
+  });
+
+  it('purges every expired lead in one run, past the 5,000 a run once stopped at', async () => {
+    const run = crypto.randomUUID();
+    const expired = 5_300;
+    await env.DB.prepare(
+      `INSERT INTO leads (id, form_id, fields, consent, context, ip, body_hash, created_at, updated_at)
+       WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+       SELECT ?1 || '-' || i, 'demo-takepayments', '{"email":"bulk@example.com"}', '{}', '{}', '203.0.113.9', 'h', ?3, ?3 FROM n`,
+    )
+      .bind(run, expired, new Date(Date.now() - 800 * DAY).toISOString())
+      .run();
+    const left = () =>
+      env.DB.prepare('SELECT COUNT(*) AS n FROM leads WHERE id LIKE ? AND purged_at IS NULL')
+        .bind(`${run}-%`)
+        .first<number>('n');
+
+    // A run out of time starts nothing, and leaves the work to the next.
+    expect(await purgeExpired(env.DB, Date.now(), Date.now() - 1)).toBe(0);
+    expect(await left()).toBe(expired);
+
+    await runPurge();
+    expect(await left()).toBe(0);
+    const kept = await env.DB.prepare("SELECT COUNT(*) AS n FROM leads WHERE id LIKE ? AND fields LIKE '%bulk@%'")
+      .bind(`${run}-%`)
+      .first<number>('n');
+    expect(kept).toBe(0);
   });
 });
