@@ -145,6 +145,12 @@ async function showLead(leadId) {
   const lead = await api(`/leads/${encodeURIComponent(leadId)}`);
   const section = $('detail');
   section.replaceChildren(element('h2', `Lead ${lead.leadId} (${lead.status})`));
+  if (lead.spill) {
+    const { spilledAt, reason, importedAt } = lead.spill;
+    section.append(
+      element('p', `Came through the spill: D1 refused it at ${spilledAt} (${reason}); imported at ${importedAt}`),
+    );
+  }
   for (const delivery of lead.deliveries) {
     const error = delivery.lastError ? ` (${delivery.lastError})` : '';
     section.append(element('h3', `${delivery.provider}: ${delivery.status}${error}`), attemptList(delivery.attemptLog));
