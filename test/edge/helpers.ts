@@ -2,11 +2,13 @@
  * Small helpers the relay tests share: calling the worker as a partner page would, and reading
  * what the relay stored.
  */
-import { exports } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env, exports } from 'cloudflare:workers';
 import { vi } from 'vitest';
 import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import { forms } from '../../edge/forms/index.ts';
 import { type FormConfig, parseForms } from '../../edge/forms/schema.ts';
+import worker from '../../edge/index.ts';
 
 export const PAGE_ORIGIN = 'http://localhost:5173';
 
@@ -124,4 +126,18 @@ export function solarAnswers() {
     city: 'San Francisco',
     state: 'CA',
   };
+}
+
+/**
+ * The every-minute Cron Trigger's run (spill import, sweep, alert check), now, to its end; `bindings`
+ * replace the test's own (a failing D1, a recording one).
+ */
+export async function runMaintenance(bindings: Partial<Env> = {}): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(
+    { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
+    { ...env, ...bindings },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
 }

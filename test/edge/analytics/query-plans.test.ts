@@ -8,6 +8,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
 import worker from '../../../edge/index.ts';
+import { runMaintenance } from '../helpers.ts';
 import { type Recorded, recordingD1 } from '../store-faults.ts';
 
 async function planOf(query: Recorded): Promise<string[]> {
@@ -26,13 +27,7 @@ const wholeTableScans = (plan: readonly string[]) =>
 describe('the queries behind the numbers', () => {
   it('reads the last 15 minutes of attempts for the failure-rate alert through attempts_started', async () => {
     const recorded: Recorded[] = [];
-    const ctx = createExecutionContext();
-    await worker.scheduled(
-      { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-      { ...env, DB: recordingD1(env.DB, recorded) },
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    await runMaintenance({ DB: recordingD1(env.DB, recorded) });
     const alert = recorded.find((r) => r.sql.includes('FROM attempts a JOIN deliveries d'));
     if (!alert) throw new Error('the alert check ran no query');
     const plan = await planOf(alert);

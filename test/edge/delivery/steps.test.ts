@@ -17,6 +17,7 @@ import {
   PAGE_ORIGIN,
   postLead,
   relay,
+  runMaintenance,
   solarAnswers,
   testClientIp,
 } from '../helpers.ts';
@@ -167,17 +168,6 @@ describe('an operator’s LeadExec update', () => {
   });
 });
 
-/** What the Cron Trigger does every minute, now. */
-async function runSweep(): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(
-    { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-}
-
 describe('the sweep (Cron Trigger)', () => {
   it('queues a stored lead the relay never queued, and it is delivered', async () => {
     // A lead stored by a relay that died before its queue send: the delivery is pending and untried.
@@ -201,7 +191,7 @@ describe('the sweep (Cron Trigger)', () => {
       .bind(new Date(Date.now() - strandedAfterMs(env) - 1000).toISOString(), leadId)
       .run();
 
-    await runSweep();
+    await runMaintenance();
     const lead = await until(leadId, (l) => {
       expect(l.deliveries[0]?.status).toBe('delivered');
       expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']);
@@ -220,14 +210,14 @@ describe('the sweep (Cron Trigger)', () => {
         "UPDATE deliveries SET status = 'pending', attempts = 0, updated_at = ? WHERE lead_id = ? AND kind = 'note'",
       ).bind(long, leadId),
     ]);
-    await runSweep();
+    await runMaintenance();
     const lead = await until(leadId, (l) => expect(l.steps.find((s) => s.kind === 'note')?.status).toBe('delivered'));
     expect(lead.steps.find((s) => s.kind === 'note')?.attemptLog).toHaveLength(2);
   });
 
   it('leaves alone what is on its way', async () => {
     const { leadId } = (await (await postLead('demo-getlead', getleadPerson())).json()) as { leadId: string };
-    await runSweep();
+    await runMaintenance();
     const lead = await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
     expect(lead.status).toBe('delivered');
     expect([...lead.deliveries, ...lead.steps].map((d) => d.attemptLog.length)).toEqual([1, 1, 1]);

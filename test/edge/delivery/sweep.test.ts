@@ -8,19 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryMessage } from '../../../edge/delivery/queue.ts';
 import { strandedAfterMs } from '../../../edge/delivery/sweep.ts';
 import worker from '../../../edge/index.ts';
-import { leadWhen, PAGE_ORIGIN, testClientIp, validTakePaymentsLead } from '../helpers.ts';
+import { leadWhen, PAGE_ORIGIN, runMaintenance, testClientIp, validTakePaymentsLead } from '../helpers.ts';
 import { type Recorded, recordingD1 } from '../store-faults.ts';
-
-/** The every-minute maintenance run, now, with `bindings` replacing the test's own. */
-async function maintenance(bindings: Partial<Env> = {}): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(
-    { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-    { ...env, ...bindings },
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-}
 
 const SENT: QueueSendBatchResponse = { metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } };
 const longAgo = () => new Date(Date.now() - strandedAfterMs(env) - 60_000).toISOString();
@@ -59,7 +48,7 @@ describe('the sweep (every-minute maintenance)', () => {
     await strandedRows(`${run}-done`, 50, 'delivered');
     const sendBatch = vi.spyOn(env.DELIVERIES, 'sendBatch').mockResolvedValue(SENT);
 
-    await maintenance();
+    await runMaintenance();
 
     const queued = sendBatch.mock.calls.flatMap(([messages]) =>
       [...messages].map((m) => (m.body as DeliveryMessage).deliveryId),
@@ -74,7 +63,7 @@ describe('the sweep (every-minute maintenance)', () => {
     const recorded: Recorded[] = [];
     await strandedRows(crypto.randomUUID(), 3, 'pending');
     vi.spyOn(env.DELIVERIES, 'sendBatch').mockResolvedValue(SENT);
-    await maintenance({ DB: recordingD1(env.DB, recorded) });
+    await runMaintenance({ DB: recordingD1(env.DB, recorded) });
     const sweep = recorded.find((r) => r.sql.includes('UPDATE deliveries SET updated_at'));
     if (!sweep) throw new Error('the sweep ran no query');
     const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sweep.sql}`)
@@ -107,7 +96,7 @@ describe('the sweep (every-minute maintenance)', () => {
 
     // STRANDED_AFTER_SECONDS later, the next sweep queues it.
     await env.DB.prepare('UPDATE deliveries SET updated_at = ? WHERE lead_id = ?').bind(longAgo(), leadId).run();
-    await maintenance();
+    await runMaintenance();
     await leadWhen<{ status: string }>(leadId, (l) => expect(l.status).toBe('delivered'));
   });
 });

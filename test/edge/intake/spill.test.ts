@@ -12,7 +12,7 @@ import worker from '../../../edge/index.ts';
 import { readSpilled, SPILL_PREFIX, type SpilledLead, spillName } from '../../../edge/intake/spill.ts';
 import { leadAcceptedSchema } from '../../../shared/lead.ts';
 import { pingResponseSchema, postResponseSchema } from '../../../shared/ping-post.ts';
-import { adminLead, leadWhen, PAGE_ORIGIN, testClientIp, validTakePaymentsLead } from '../helpers.ts';
+import { adminLead, leadWhen, PAGE_ORIGIN, runMaintenance, testClientIp, validTakePaymentsLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 import { FULL, failingD1, LOCKED, refusingPuts } from '../store-faults.ts';
 
@@ -42,17 +42,6 @@ function leadRequest(body: unknown, key?: string, formId = 'demo-takepayments'):
     },
     body: JSON.stringify(body),
   });
-}
-
-/** The every-minute maintenance run, on the healthy bindings, to its end. */
-async function maintenance(): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(
-    { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
 }
 
 async function spilledNames(): Promise<string[]> {
@@ -150,7 +139,7 @@ describe('the import (every-minute maintenance)', () => {
     const { leadId } = leadAcceptedSchema.parse(await response.json());
     const held = await readSpilled(env.SPILL, spillName({ formId: 'demo-takepayments', idempotencyKey: key }).name);
 
-    await maintenance();
+    await runMaintenance();
 
     expect(await spilledNames()).toEqual([]);
     const row = await env.DB.prepare('SELECT created_at, idempotency_key, spill_reason FROM leads WHERE id = ?')
@@ -172,10 +161,10 @@ describe('the import (every-minute maintenance)', () => {
     );
     const [name = ''] = await spilledNames();
     const object = await (await env.SPILL.get(name))?.text();
-    await Promise.all([maintenance(), maintenance()]);
+    await Promise.all([runMaintenance(), runMaintenance()]);
     // An import that stopped after D1's batch and before the delete leaves the object behind.
     await env.SPILL.put(name, object ?? '');
-    await maintenance();
+    await runMaintenance();
     expect(await spilledNames()).toEqual([]);
     expect(await leadRows(leadId)).toBe(1);
     await leadWhen<SpilledView>(leadId, (l) => expect(l.status).toBe('delivered'));
@@ -207,7 +196,7 @@ describe('the import (every-minute maintenance)', () => {
         bodyHash: bodyHash ?? held.lead.bodyHash,
       });
     }
-    await maintenance();
+    await runMaintenance();
     expect(await spilledNames()).toEqual([]);
     expect(await leadRows(spilled[0]?.leadId ?? '')).toBe(0);
     // A different body under the key is still a consumer's lead: kept, without the key's claim.
@@ -221,16 +210,10 @@ describe('the import (every-minute maintenance)', () => {
     const { leadId } = leadAcceptedSchema.parse(
       await (await call(leadRequest(newLead()), { DB: failingD1(env.DB, FULL, { writesOnly: true }) })).json(),
     );
-    const ctx = createExecutionContext();
-    await worker.scheduled(
-      { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-      { ...env, DB: failingD1(env.DB, FULL, { writesOnly: true }) },
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    await runMaintenance({ DB: failingD1(env.DB, FULL, { writesOnly: true }) });
     expect(await spilledNames()).toHaveLength(1);
     expect(await leadRows(leadId)).toBe(0);
-    await maintenance();
+    await runMaintenance();
     expect(await leadRows(leadId)).toBe(1);
     expect((await adminLead<SpilledView>(leadId)).spill?.reason).toBe(FULL);
   });
@@ -290,7 +273,7 @@ describe('the LeadExec post while D1 refuses writes', () => {
     expect(otherChoice.status).toBe(409);
     expect(((await otherChoice.json()) as { error: { code: string } }).error.code).toBe('session_used');
 
-    await maintenance();
+    await runMaintenance();
 
     const lead = await leadWhen<SpilledView & { consentRecord: { offers: { offerId: string; chosen: boolean }[] } }>(
       answer.leadId,

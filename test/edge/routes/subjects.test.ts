@@ -1,11 +1,8 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
-import worker from '../../../edge/index.ts';
 import { NOT_SENT } from '../../../edge/privacy/personal-data.ts';
 import { tokenFingerprint } from '../../../edge/privacy/subjects.ts';
-import { admin, getleadPerson, leadWhen, postLead, relay, validTakePaymentsLead } from '../helpers.ts';
+import { admin, getleadPerson, leadWhen, postLead, relay, runMaintenance, validTakePaymentsLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface DeliveryView {
@@ -156,13 +153,7 @@ describe('DELETE /v1/admin/leads/:leadId', () => {
     const sentBefore = sent();
     // Retries are due after 1 s and 3 s in the tests; the sweep would requeue anything stranded.
     await new Promise((resolve) => setTimeout(resolve, 4500));
-    const ctx = createExecutionContext();
-    await worker.scheduled(
-      { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-      env,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    await runMaintenance();
     const lead = await leadWhen<LeadView>(leadId, (l) => expect(l.deliveries[0]?.status).toBe('rejected'));
     expect(lead.deliveries[0]?.lastError).toBe(NOT_SENT);
     expect(sent()).toBe(sentBefore);
