@@ -4,7 +4,7 @@
  */
 import type { DeliveryStatus, LeadAccepted, LeadContext, LeadStatus } from '../../shared/lead.ts';
 import { forms, textsVersion } from '../forms/index.ts';
-import { textsForLead } from '../forms/texts-history.ts';
+import { keepTextsVersionStatement, textsForLead } from '../forms/texts-history.ts';
 import { type ConsentRecord, consentRecordStatement } from '../ping-post/sessions.ts';
 import { snapshotStatement } from '../privacy/consent-snapshots.ts';
 import { identifierHashes } from '../privacy/personal-data.ts';
@@ -109,13 +109,7 @@ export function leadWrite(db: D1Database, input: NewLead, spill?: SpillMark) {
   const { emailHash, phoneHash } = identifierHashes(form, lead.fields);
   const texts = spill
     ? {
-        statements: [
-          db
-            .prepare(
-              'INSERT OR IGNORE INTO form_texts (form_id, texts_version, texts, first_shown_at) VALUES (?, ?, ?, ?)',
-            )
-            .bind(lead.formId, spill.texts.version, JSON.stringify(spill.texts.texts), spill.spilledAt),
-        ],
+        statements: [keepTextsVersionStatement(db, lead.formId, spill.texts, spill.spilledAt)],
         written: () => undefined,
       }
     : form

@@ -5,11 +5,21 @@
 import { formTexts, textsVersion } from './index.ts';
 import type { FormConfig } from './schema.ts';
 
-/** Keeps this version of the form's texts unless it is already kept (first sight wins). */
-export function keepTextsStatement(db: D1Database, form: FormConfig, at: string): D1PreparedStatement {
+/** Keeps a version of a form's texts unless it is already kept (first sight wins). */
+export function keepTextsVersionStatement(
+  db: D1Database,
+  formId: string,
+  shown: { version: string; texts: unknown },
+  at: string,
+): D1PreparedStatement {
   return db
     .prepare('INSERT OR IGNORE INTO form_texts (form_id, texts_version, texts, first_shown_at) VALUES (?, ?, ?, ?)')
-    .bind(form.id, textsVersion(form), JSON.stringify(formTexts(form)), at);
+    .bind(formId, shown.version, JSON.stringify(shown.texts), at);
+}
+
+/** Keeps this version of the form's texts unless it is already kept (first sight wins). */
+export function keepTextsStatement(db: D1Database, form: FormConfig, at: string): D1PreparedStatement {
+  return keepTextsVersionStatement(db, form.id, { version: textsVersion(form), texts: formTexts(form) }, at);
 }
 
 /** Versions this isolate already wrote, so they are written once per version, not per view or lead. */
