@@ -1,11 +1,13 @@
 /**
  * @module The Worker: HTTP through the Hono app, deliveries through the queue consumers, and the
  * maintenance the Cron Triggers run: every minute the import of spilled leads into D1, the sweep
- * that requeues anything stored but never queued and the check of each provider's failure rate;
- * every hour the purge of personal data past its form's retention.
+ * that requeues anything stored but never queued, the check of each provider's failure rate and
+ * the archive of finished leads past their form's window; every hour the purge of personal data
+ * past its form's retention.
  */
 import { checkFailureRates } from './analytics/alerts.ts';
 import { app } from './app.ts';
+import { maintainArchive } from './archive/maintenance.ts';
 import { handleDeadLetterBatch, handleDeliveryBatch } from './delivery/consumer.ts';
 import type { DeliveryMessage } from './delivery/queue.ts';
 import { sweepStranded } from './delivery/sweep.ts';
@@ -37,13 +39,14 @@ export default {
   async scheduled(controller, env, ctx) {
     const deadline = Date.now() + RUN_BUDGET_MS;
     if (controller.cron === PURGE_CRON)
-      ctx.waitUntil(settledAll([purgeExpired(env.DB, controller.scheduledTime, deadline)]));
+      ctx.waitUntil(settledAll([purgeExpired(env, controller.scheduledTime, deadline)]));
     else {
       ctx.waitUntil(
         settledAll([
           importSpill(env, deadline),
           sweepStranded(env, Date.now(), deadline),
           checkFailureRates(env, controller.scheduledTime),
+          maintainArchive(env, controller.scheduledTime, deadline),
         ]),
       );
     }

@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   session_used: 409,
   /** The lead has no delivered destination at the provider asked about (e.g. LeadExec status). */
   not_delivered: 409,
+  /** The lead is in the archive: it can be read, exported and erased, no longer replayed or acted on. */
+  lead_archived: 409,
   /** The lead was not sent to a dialler, so there is nothing to cancel there. */
   no_dialler_destination: 409,
   order_expired: 410,

@@ -5,6 +5,8 @@
  * step reaches the dead-letter queue. At most one alert per provider per hour, whatever the kind:
  * the claim on the hour is written before the POST, so two isolates never both send.
  */
+import { shards } from '../storage/shards.ts';
+
 const WINDOW_MS = 15 * 60_000;
 const QUIET_MS = 60 * 60_000;
 
@@ -54,15 +56,28 @@ export async function checkFailureRates(env: Env, now = Date.now()): Promise<Ale
   if (!env.ALERT_WEBHOOK_URL) return [];
   const threshold = setting(env.ALERT_FAILURE_RATE, 0.5);
   const minimum = setting(env.ALERT_MIN_ATTEMPTS, 10);
-  const { results } = await env.DB.prepare(
-    `SELECT d.provider, COUNT(*) AS attempts, SUM(a.outcome != 'delivered') AS failures
-     FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-     WHERE a.started_at >= ? GROUP BY d.provider`,
-  )
-    .bind(new Date(now - WINDOW_MS).toISOString())
-    .all<{ provider: string; attempts: number; failures: number }>();
+  // Each shard's attempts, added up: a provider's rate is over every lead it was sent.
+  const perShard = await Promise.all(
+    shards(env).map(({ db }) =>
+      db
+        .prepare(
+          `SELECT d.provider, COUNT(*) AS attempts, SUM(a.outcome != 'delivered') AS failures
+           FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+           WHERE a.started_at >= ? GROUP BY d.provider`,
+        )
+        .bind(new Date(now - WINDOW_MS).toISOString())
+        .all<{ provider: string; attempts: number; failures: number }>(),
+    ),
+  );
+  const totals = new Map<string, { provider: string; attempts: number; failures: number }>();
+  for (const row of perShard.flatMap((r) => r.results)) {
+    const total = totals.get(row.provider) ?? { provider: row.provider, attempts: 0, failures: 0 };
+    total.attempts += row.attempts;
+    total.failures += row.failures;
+    totals.set(row.provider, total);
+  }
   const alerts: Alert[] = [];
-  for (const row of results) {
+  for (const row of totals.values()) {
     if (row.attempts < minimum || row.failures / row.attempts < threshold) continue;
     const alert: Alert = {
       provider: row.provider,

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
+import { shards } from '../storage/shards.ts';
 import { hourOf } from './funnel.ts';
 
 const DAY_MS = 86_400_000;
@@ -66,7 +67,23 @@ function tally(map: Map<string, Split>, key: string, field: keyof Split, n: numb
   map.set(key, entry);
 }
 
-export async function stats(db: D1Database, q: StatsQuery) {
+/** The shortest duration at or past `share` of the attempts, as SQL's CUME_DIST would pick it. */
+function percentile(sorted: readonly { duration: number; n: number }[], total: number, share: number): number | null {
+  let seen = 0;
+  for (const { duration, n } of sorted) {
+    seen += n;
+    if (seen / total >= share) return duration;
+  }
+  return null;
+}
+
+/**
+ * The numbers over every shard, for leads in D1 and archived alike (an archived lead's index row
+ * keeps its status, origin, UTM source, deliveries and attempts), so a past period answers the
+ * same before and after its leads are archived. Each shard answers counts; they are added here,
+ * and the latency percentiles are taken over every shard's durations at once.
+ */
+export async function stats(env: Env, q: StatsQuery) {
   const from = new Date(q.from).toISOString();
   const to = new Date(q.to).toISOString();
   const width = q.by === 'hour' ? 13 : 10;
@@ -89,39 +106,68 @@ export async function stats(db: D1Database, q: StatsQuery) {
     ['l.form_id = ?', q.form],
     ['l.origin = ?', q.origin],
   ]);
-
-  const [funnelRows, leadRows, deliveryRows, latencyRows] = await db.batch([
-    db
-      .prepare(
-        `SELECT substr(hour, 1, ${width}) AS at, origin, utm_source, type, step, code, SUM(count) AS count, SUM(total) AS total
-         FROM funnel_hourly WHERE ${events.sql} GROUP BY at, origin, utm_source, type, step, code`,
-      )
-      .bind(...events.bind),
-    db
-      .prepare(
-        `SELECT substr(l.created_at, 1, ${width}) AS at, COALESCE(l.origin, '') AS origin,
-           COALESCE(json_extract(l.context, '$.utm_source'), '') AS utm_source, l.status, COUNT(*) AS count
-         FROM leads l WHERE ${leads.sql} GROUP BY at, origin, utm_source, l.status`,
-      )
-      .bind(...leads.bind),
-    db
-      .prepare(
-        `SELECT d.provider, d.kind = 'lead' AS is_lead, d.status, COUNT(*) AS count
-         FROM deliveries d JOIN leads l ON l.id = d.lead_id WHERE ${leads.sql} GROUP BY d.provider, is_lead, d.status`,
-      )
-      .bind(...leads.bind),
-    // Percentiles in SQL: the shortest duration at or past each share of a provider's attempts.
-    db
-      .prepare(
-        `SELECT provider, MIN(CASE WHEN share >= 0.5 THEN duration_ms END) AS p50,
-           MIN(CASE WHEN share >= 0.95 THEN duration_ms END) AS p95, COUNT(*) AS attempts
-         FROM (SELECT d.provider, a.duration_ms, CUME_DIST() OVER (PARTITION BY d.provider ORDER BY a.duration_ms) AS share
-               FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN leads l ON l.id = d.lead_id
-               WHERE ${attempts.sql})
-         GROUP BY provider`,
-      )
-      .bind(...attempts.bind),
+  // No attempt of an archived lead started before it was created or after its last activity.
+  const archivedAttempts = where([
+    ['l.last_activity_at >= ?', from],
+    ['l.created_at <= ?', to],
+    ["json_extract(ja.value, '$[1]') >= ?", from],
+    ["json_extract(ja.value, '$[1]') <= ?", to],
+    ['l.form_id = ?', q.form],
+    ['l.origin = ?', q.origin],
   ]);
+
+  const perShard = await Promise.all(
+    shards(env).map(({ db, index }) =>
+      db.batch([
+        // Funnel events are counted in shard 0 only (analytics/funnel.ts).
+        db
+          .prepare(
+            `SELECT substr(hour, 1, ${width}) AS at, origin, utm_source, type, step, code, SUM(count) AS count, SUM(total) AS total
+             FROM funnel_hourly WHERE ${index === 0 ? events.sql : '0'} GROUP BY at, origin, utm_source, type, step, code`,
+          )
+          .bind(...(index === 0 ? events.bind : [])),
+        db
+          .prepare(
+            `SELECT substr(l.created_at, 1, ${width}) AS at, COALESCE(l.origin, '') AS origin,
+               COALESCE(json_extract(l.context, '$.utm_source'), '') AS utm_source, l.status, COUNT(*) AS count
+             FROM leads l WHERE ${leads.sql} GROUP BY at, origin, utm_source, l.status
+             UNION ALL
+             SELECT substr(l.created_at, 1, ${width}) AS at, COALESCE(l.origin, '') AS origin,
+               COALESCE(l.utm_source, '') AS utm_source, l.status, COUNT(*) AS count
+             FROM archived_leads l WHERE ${leads.sql} GROUP BY at, origin, utm_source, l.status`,
+          )
+          .bind(...leads.bind, ...leads.bind),
+        db
+          .prepare(
+            `SELECT d.provider, d.kind = 'lead' AS is_lead, d.status, COUNT(*) AS count
+             FROM deliveries d JOIN leads l ON l.id = d.lead_id WHERE ${leads.sql} GROUP BY d.provider, is_lead, d.status
+             UNION ALL
+             SELECT json_extract(jd.value, '$[0]') AS provider, json_extract(jd.value, '$[1]') AS is_lead,
+               json_extract(jd.value, '$[2]') AS status, COUNT(*) AS count
+             FROM archived_leads l, json_each(l.deliveries) jd WHERE ${leads.sql} GROUP BY provider, is_lead, status`,
+          )
+          .bind(...leads.bind, ...leads.bind),
+        db
+          .prepare(
+            `SELECT d.provider, a.duration_ms AS duration, COUNT(*) AS n
+             FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN leads l ON l.id = d.lead_id
+             WHERE ${attempts.sql} GROUP BY d.provider, a.duration_ms
+             UNION ALL
+             SELECT json_extract(ja.value, '$[0]') AS provider, json_extract(ja.value, '$[2]') AS duration, COUNT(*) AS n
+             FROM archived_leads l, json_each(l.attempts) ja WHERE ${archivedAttempts.sql} GROUP BY provider, duration`,
+          )
+          .bind(...attempts.bind, ...archivedAttempts.bind),
+      ]),
+    ),
+  );
+  const results = (i: number) => perShard.flatMap((batch) => batch[i]?.results ?? []);
+  const funnelRows = results(0);
+  const leadRows = results(1);
+  const deliveryRows = results(2);
+  const durations = new Map<string, { duration: number; n: number }[]>();
+  for (const row of results(3) as { provider: string; duration: number; n: number }[]) {
+    durations.set(row.provider, [...(durations.get(row.provider) ?? []), { duration: row.duration, n: row.n }]);
+  }
 
   const funnel = {
     views: 0,
@@ -138,7 +184,7 @@ export async function stats(db: D1Database, q: StatsQuery) {
   const byUtmSource = new Map<string, Split>();
   const steps = new Map<number, number>();
   const errors = new Map<string, number>();
-  for (const row of (funnelRows?.results ?? []) as FunnelRow[]) {
+  for (const row of funnelRows as FunnelRow[]) {
     const split = SPLIT_OF[row.type];
     if (split) {
       funnel[split] += row.count;
@@ -155,7 +201,7 @@ export async function stats(db: D1Database, q: StatsQuery) {
 
   const byStatus = Object.fromEntries(LEAD_STATUSES.map((status) => [status, 0])) as Record<string, number>;
   let total = 0;
-  for (const row of (leadRows?.results ?? []) as {
+  for (const row of leadRows as {
     at: string;
     origin: string;
     utm_source: string;
@@ -192,7 +238,7 @@ export async function stats(db: D1Database, q: StatsQuery) {
     providers.set(name, entry);
     return entry;
   };
-  for (const row of (deliveryRows?.results ?? []) as {
+  for (const row of deliveryRows as {
     provider: string;
     is_lead: number;
     status: string;
@@ -206,8 +252,10 @@ export async function stats(db: D1Database, q: StatsQuery) {
       entry[row.status] += row.count;
     else entry.pending += row.count;
   }
-  for (const row of (latencyRows?.results ?? []) as { provider: string; p50: number | null; p95: number | null }[]) {
-    provider(row.provider).latencyMs = { p50: row.p50, p95: row.p95 };
+  for (const [name, counted] of durations) {
+    const sorted = counted.sort((a, b) => a.duration - b.duration);
+    const total = sorted.reduce((sum, d) => sum + d.n, 0);
+    provider(name).latencyMs = { p50: percentile(sorted, total, 0.5), p95: percentile(sorted, total, 0.95) };
   }
 
   const list = <K extends string>(map: Map<string, Split>, key: K) =>

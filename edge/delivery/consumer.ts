@@ -7,6 +7,7 @@
  */
 import { sendAlert } from '../analytics/alerts.ts';
 import type { CanonicalLead, DeliveryResult } from '../providers/types.ts';
+import { dbOf } from '../storage/shards.ts';
 import { ConfigurationError, resolveDestination } from './destination.ts';
 import { type DeliveryMessage, enqueueDeliveries } from './queue.ts';
 import { backoffSeconds, deliverySettings, retryDelaySeconds } from './settings.ts';
@@ -140,9 +141,10 @@ export async function attemptMessage(
   env: Env,
   message: DeliveryMessage,
   { timeoutMs, sendWaitingSteps = true }: AttemptOptions = {},
-  io: AttemptIo = ownIo(env.DB, message),
+  io: AttemptIo = ownIo(dbOf(env, message.leadId), message),
 ): Promise<AttemptOutcome> {
   const ack: AttemptOutcome = { action: { kind: 'ack' } };
+  const db = dbOf(env, message.leadId);
   const { delivery, stored } = (await notAttempted(io.read)) ?? { delivery: null, stored: null };
   if (!delivery || delivery.status === 'delivered' || delivery.status === 'rejected') return ack;
   const settings = deliverySettings(env);
@@ -155,7 +157,7 @@ export async function attemptMessage(
   if (!stored || stored.purgedAt) return ack;
   let reference: string | null = null;
   if (delivery.kind !== 'lead') {
-    const after = delivery.after_id ? await notAttempted(getDelivery(env.DB, delivery.after_id)) : null;
+    const after = delivery.after_id ? await notAttempted(getDelivery(db, delivery.after_id)) : null;
     // Not yet: the delivery it follows sends it once delivered.
     if (after?.status !== 'delivered') return ack;
     reference = after.reference;
@@ -185,7 +187,7 @@ export async function attemptMessage(
     result.outcome === 'retryable' && !lastChance
       ? retryDelaySeconds(attempt, settings.backoffBaseSeconds, result.retryAfterSeconds)
       : 0;
-  const steps = await recordAttempt(env.DB, {
+  const steps = await recordAttempt(db, {
     deliveryId: delivery.id,
     leadId: delivery.lead_id,
     attempt,
@@ -195,7 +197,7 @@ export async function attemptMessage(
     status,
     ...(status === 'retrying' ? { nextAttemptAt: new Date(Date.now() + delaySeconds * 1000).toISOString() } : {}),
   });
-  if (status === 'rejected') await refuseWaitingSteps(env.DB, delivery.id, delivery.lead_id);
+  if (status === 'rejected') await refuseWaitingSteps(db, delivery.id, delivery.lead_id);
   if (sendWaitingSteps && steps.length > 0) {
     await enqueueDeliveries(
       env.DELIVERIES,
@@ -243,19 +245,28 @@ export async function deliverMessage(env: Env, message: DeliveryMessage, io?: At
  * delivery since it was read.
  */
 export async function handleDeliveryBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
-  const reads = getDeliveriesAndLeads(
-    env.DB,
-    batch.messages.map((m) => m.body),
-  ).catch(() => undefined);
-  const claim = claimTogether(env.DB);
+  // A batch may hold leads of several shards: one read and one claim per shard.
+  const byShard = new Map<D1Database, Message<DeliveryMessage>[]>();
+  for (const message of batch.messages) {
+    const db = dbOf(env, message.body.leadId);
+    byShard.set(db, [...(byShard.get(db) ?? []), message]);
+  }
+  const ioOf = new Map<Message<DeliveryMessage>, AttemptIo>();
+  for (const [db, messages] of byShard) {
+    const reads = getDeliveriesAndLeads(
+      db,
+      messages.map((m) => m.body),
+    ).catch(() => undefined);
+    const claim = claimTogether(db);
+    messages.forEach((message, i) => {
+      // The batch's read failed: each message reads its own, so one bad read holds no other back.
+      ioOf.set(message, { read: reads.then((all) => (all ? all[i] : readOne(db, message.body))), claim });
+    });
+  }
   await Promise.all(
-    batch.messages.map(async (message, i) => {
+    batch.messages.map(async (message) => {
       try {
-        const action = await deliverMessage(env, message.body, {
-          // The batch's read failed: each message reads its own, so one bad read holds no other back.
-          read: reads.then((all) => (all ? all[i] : readOne(env.DB, message.body))),
-          claim,
-        });
+        const action = await deliverMessage(env, message.body, ioOf.get(message));
         if (action.kind === 'retry') {
           message.retry({ delaySeconds: action.delaySeconds });
         } else {
@@ -295,13 +306,14 @@ async function defer(env: Env, body: DeliveryMessage, baseSeconds: number): Prom
  */
 export async function handleDeadLetterBatch(batch: MessageBatch<DeliveryMessage>, env: Env): Promise<void> {
   for (const message of batch.messages) {
-    const delivery = await getDelivery(env.DB, message.body.deliveryId);
+    const db = dbOf(env, message.body.leadId);
+    const delivery = await getDelivery(db, message.body.deliveryId);
     // A replay that has not made its first attempt yet is newer than this dead letter: leave it be.
     const freshReplay =
       delivery?.status === 'retrying' && delivery.attempts === delivery.replay_from && delivery.replay_from > 0;
     if (delivery && !freshReplay && delivery.status !== 'delivered' && delivery.status !== 'rejected') {
-      await setDeliveryStatus(env.DB, delivery.id, 'failed', delivery.last_error ?? 'dead-lettered');
-      await refreshLeadStatus(env.DB, delivery.lead_id);
+      await setDeliveryStatus(db, delivery.id, 'failed', delivery.last_error ?? 'dead-lettered');
+      await refreshLeadStatus(db, delivery.lead_id);
       // The lead's id, never its answers or the provider's words, which may echo them.
       const what = delivery.kind === 'lead' ? 'a lead' : `a ${delivery.kind} step`;
       await sendAlert(env, {

@@ -4,6 +4,7 @@
  * on it, or left for the sweep or marked failed where the queue refuses them, so nothing stored is
  * lost unseen.
  */
+import { dbOf } from '../storage/shards.ts';
 import { type DeliveryRow, failUnqueued } from './store.ts';
 
 export interface DeliveryMessage {
@@ -63,6 +64,6 @@ export async function queueOrFail(env: Env, formId: string, leadId: string, rows
         left: overLimit ? 'pending' : 'failed',
       }),
     );
-    if (!overLimit) await failUnqueued(env.DB, leadId, rows);
+    if (!overLimit) await failUnqueued(dbOf(env, leadId), leadId, rows);
   }
 }

@@ -55,7 +55,7 @@ export interface DeliveryRow {
   updated_at: string;
 }
 
-interface LeadRow {
+export interface LeadRow {
   id: string;
   form_id: string;
   status: LeadStatus;
@@ -72,6 +72,9 @@ interface LeadRow {
   spilled_at: string | null;
   spill_reason: string | null;
   imported_at: string | null;
+  email_hash: string | null;
+  phone_hash: string | null;
+  origin: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -274,7 +277,7 @@ function toCanonical(row: LeadRow): CanonicalLead {
   return lead;
 }
 
-function storedLead(row: LeadRow | null) {
+export function storedLead(row: LeadRow | null) {
   return row
     ? {
         lead: toCanonical(row),
@@ -428,12 +431,14 @@ export async function changeLeadFields(
   return { id, changedAt };
 }
 
-export async function listLeadChanges(db: D1Database, leadId: string) {
-  const { results } = await db
-    .prepare('SELECT id, changed_at, changes FROM lead_changes WHERE lead_id = ? ORDER BY changed_at')
-    .bind(leadId)
-    .all<{ id: string; changed_at: string; changes: string }>();
-  return results.map((r) => ({ changeId: r.id, changedAt: r.changed_at, changes: JSON.parse(r.changes) as unknown }));
+export interface LeadChangeRow {
+  id: string;
+  changed_at: string;
+  changes: string;
+}
+
+export function leadChangeOf(r: LeadChangeRow) {
+  return { changeId: r.id, changedAt: r.changed_at, changes: JSON.parse(r.changes) as unknown };
 }
 
 export async function listAttempts(db: D1Database, deliveryIdValue: string): Promise<AttemptRow[]> {
@@ -597,40 +602,5 @@ export function acceptedBody(leadId: string, deliveries: readonly DeliveryRow[])
     leadId,
     status: 'accepted',
     deliveries: deliveries.map((d) => ({ provider: d.provider, status: d.status })),
-  };
-}
-
-/** A page of leads, newest first, for the admin list: filtered by status and form, after a cursor. */
-export async function listLeads(
-  db: D1Database,
-  { status, form, cursor, limit }: { status?: LeadStatus; form?: string; cursor?: string; limit: number },
-) {
-  const where: string[] = [];
-  const binds: unknown[] = [];
-  if (status) where.push('status = ?') && binds.push(status);
-  if (form) where.push('form_id = ?') && binds.push(form);
-  if (cursor) {
-    const [createdAt, id] = cursor.split('|');
-    where.push('(created_at, id) < (?, ?)');
-    binds.push(createdAt, id);
-  }
-  const { results } = await db
-    .prepare(
-      `SELECT id, form_id, status, created_at, updated_at FROM leads ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at DESC, id DESC LIMIT ?`,
-    )
-    .bind(...binds, limit + 1)
-    .all<Pick<LeadRow, 'id' | 'form_id' | 'status' | 'created_at' | 'updated_at'>>();
-  const page = results.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    leads: page.map((r) => ({
-      leadId: r.id,
-      formId: r.form_id,
-      status: r.status,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-    })),
-    nextCursor: results.length > limit && last ? `${last.created_at}|${last.id}` : null,
   };
 }

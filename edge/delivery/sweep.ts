@@ -3,6 +3,7 @@
  * died between D1 and the queue) and a step whose delivery was delivered but that was never queued
  * (the consumer died in between) are put back on the queue, so no stored lead or step is left behind.
  */
+import { shards } from '../storage/shards.ts';
 import { enqueueDeliveries } from './queue.ts';
 import { takeStranded } from './store.ts';
 
@@ -27,14 +28,18 @@ const MAX_PAGES = 200;
 export async function sweepStranded(env: Env, now = Date.now(), deadline = Number.POSITIVE_INFINITY): Promise<number> {
   const olderThan = new Date(now - strandedAfterMs(env)).toISOString();
   let requeued = 0;
-  for (let pages = 0; pages < MAX_PAGES && Date.now() < deadline; pages++) {
-    const stranded = await takeStranded(env.DB, olderThan, PAGE);
-    await enqueueDeliveries(
-      env.DELIVERIES,
-      stranded.map((d) => ({ deliveryId: d.id, leadId: d.lead_id, formId: d.form_id, destination: d.destination })),
-    );
-    requeued += stranded.length;
-    if (stranded.length < PAGE) break;
+  // Shard after shard, within one budget of pages: the queries are per invocation, not per database.
+  let pages = 0;
+  for (const { db } of shards(env)) {
+    for (; pages < MAX_PAGES && Date.now() < deadline; pages++) {
+      const stranded = await takeStranded(db, olderThan, PAGE);
+      await enqueueDeliveries(
+        env.DELIVERIES,
+        stranded.map((d) => ({ deliveryId: d.id, leadId: d.lead_id, formId: d.form_id, destination: d.destination })),
+      );
+      requeued += stranded.length;
+      if (stranded.length < PAGE) break;
+    }
   }
   if (requeued > 0) console.log(JSON.stringify({ at: 'sweep', requeued }));
   return requeued;

@@ -129,6 +129,9 @@ export function pingDestinationIndex(destinations: readonly { provider: string; 
 /** How long a form keeps personal data unless it says (two years), and what leads of a removed form keep. */
 export const DEFAULT_RETENTION_DAYS = 730;
 
+/** How long a finished lead stays in D1 before the archive takes it, unless its form says. */
+export const DEFAULT_ARCHIVE_AFTER_DAYS = 90;
+
 /** An origin (`https://example.com`) or a local pattern with any port (`http://localhost:*`). */
 const originSchema = z
   .string()
@@ -154,6 +157,12 @@ export const formConfigSchema = z
      * (the four-year federal limitation period).
      */
     retentionDays: z.number().int().min(1).max(3653).default(DEFAULT_RETENTION_DAYS),
+    /**
+     * Days a finished lead (every delivery and step final) stays in D1, where the numbers and the
+     * lists read it fastest, before the archive (R2) takes it and its rows leave D1. Default 90; 0
+     * archives it at the next maintenance run.
+     */
+    archiveAfterDays: z.number().int().min(0).max(3653).default(DEFAULT_ARCHIVE_AFTER_DAYS),
     /** Leads per minute per client IP for this form. Default 60. */
     rateLimitPerMinute: z.number().int().positive().default(60),
     /** Seconds a person needs at least between render and submit; 0 (default) turns it off. */

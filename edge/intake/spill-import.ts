@@ -16,6 +16,7 @@ import {
   type SpillMark,
 } from '../delivery/store.ts';
 import { sessionAnswer } from '../ping-post/sessions.ts';
+import { dbOf, shardOf } from '../storage/shards.ts';
 import { readSpilled, SPILL_PREFIX, type SpilledLead } from './spill.ts';
 
 /** Objects listed, read and deleted per round; their leads go to D1 in batches of `PER_BATCH`. */
@@ -81,20 +82,27 @@ async function importOne(db: D1Database, record: SpilledLead, importedAt: string
   }
 }
 
-/** A page's leads into D1, `PER_BATCH` to a round trip; a batch that fails goes lead by lead. */
+/**
+ * A page's leads into D1, each into its own shard (the page comes ordered by shard), `PER_BATCH` to
+ * a round trip; a batch that fails goes lead by lead.
+ */
 async function importPage(env: Env, records: readonly SpilledLead[]) {
   const importedAt = new Date().toISOString();
   const outcomes: Outcome[] = [];
   let refused: unknown;
-  for (let start = 0; start < records.length && refused === undefined; start += PER_BATCH) {
-    const chunk = records.slice(start, start + PER_BATCH);
+  for (let start = 0; start < records.length && refused === undefined; ) {
+    const db = dbOf(env, records[start]?.lead.lead.id ?? '');
+    let end = start;
+    while (end < records.length && end - start < PER_BATCH && dbOf(env, records[end]?.lead.lead.id ?? '') === db) end++;
+    const chunk = records.slice(start, end);
+    start = end;
     try {
-      await env.DB.batch(chunk.flatMap((r) => leadWrite(env.DB, r.lead, markOf(r, importedAt)).statements));
+      await db.batch(chunk.flatMap((r) => leadWrite(db, r.lead, markOf(r, importedAt)).statements));
       outcomes.push(...chunk.map((): Outcome => 'imported'));
     } catch {
       for (const record of chunk) {
         try {
-          outcomes.push(await importOne(env.DB, record, importedAt));
+          outcomes.push(await importOne(db, record, importedAt));
         } catch (error) {
           refused = error;
           break;
@@ -120,10 +128,13 @@ export async function importSpill(env: Env, deadline: number): Promise<ImportRep
       if (Date.now() > deadline) return { ...report, left: true };
       const page = await env.SPILL.list({ prefix: SPILL_PREFIX, limit: PAGE, ...(cursor ? { cursor } : {}) });
       const read = await Promise.all(page.objects.map((o) => readSpilled(env.SPILL, o.key)));
-      const named = page.objects.flatMap((o, i) => {
-        const record = read[i];
-        return record ? [{ name: o.key, record }] : [];
-      });
+      const shardIndex = (record: SpilledLead) => shardOf(env, record.lead.lead.id)?.index ?? 0;
+      const named = page.objects
+        .flatMap((o, i) => {
+          const record = read[i];
+          return record ? [{ name: o.key, record }] : [];
+        })
+        .sort((a, b) => shardIndex(a.record) - shardIndex(b.record));
       const { outcomes, refused } = await importPage(
         env,
         named.map((n) => n.record),

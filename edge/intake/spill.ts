@@ -9,6 +9,7 @@
 import { type DeliveryRow, insertLead, type NewLead, plannedDeliveries } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { forms, formTexts, textsVersion } from '../forms/index.ts';
+import { dbOf } from '../storage/shards.ts';
 import { sha256Hex } from './checks.ts';
 
 /** Every spilled lead's object name starts so; nothing else lives in the bucket. */
@@ -122,7 +123,7 @@ export async function storeLead(env: Env, input: NewLead, inD1: () => Promise<Ea
     if (held) return { kind: 'repeat', ...heldAsEarlier(held) };
   }
   try {
-    return { kind: 'stored', deliveries: await insertLead(env.DB, input), spilled: false };
+    return { kind: 'stored', deliveries: await insertLead(dbOf(env, input.lead.id), input), spilled: false };
   } catch (error) {
     if (isConstraintFailure(error)) {
       const earlier = await inD1().catch(() => null);

@@ -143,18 +143,19 @@ export function consentRecordStatement(db: D1Database, record: ConsentRecord): D
 }
 
 /** The consent record shown to an admin; the order id stays out of it like everywhere else. */
-export async function loadConsentRecord(db: D1Database, leadId: string) {
-  const row = await db.prepare('SELECT * FROM consent_records WHERE lead_id = ?').bind(leadId).first<{
-    form_id: string;
-    texts_version: string;
-    consented_at: string;
-    ip: string | null;
-    user_agent: string | null;
-    page_url: string | null;
-    phone: string | null;
-    offers: string;
-  }>();
-  if (!row) return null;
+export interface ConsentRecordRow {
+  lead_id: string;
+  form_id: string;
+  texts_version: string;
+  consented_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  page_url: string | null;
+  phone: string | null;
+  offers: string;
+}
+
+export function consentRecordOf(row: ConsentRecordRow) {
   return {
     formId: row.form_id,
     textsVersion: row.texts_version,

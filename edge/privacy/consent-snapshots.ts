@@ -15,10 +15,13 @@ export function snapshotStatement(
     .bind(lead.id, markup, sha256Hex(markup), lead.createdAt);
 }
 
-export async function loadSnapshot(db: D1Database, leadId: string) {
-  const row = await db
-    .prepare('SELECT markup, sha256, received_at FROM consent_snapshots WHERE lead_id = ?')
-    .bind(leadId)
-    .first<{ markup: string; sha256: string; received_at: string }>();
-  return row ? { markup: row.markup, sha256: row.sha256, receivedAt: row.received_at } : null;
+export interface SnapshotRow {
+  lead_id: string;
+  markup: string;
+  sha256: string;
+  received_at: string;
+}
+
+export function snapshotOf(row: SnapshotRow) {
+  return { markup: row.markup, sha256: row.sha256, receivedAt: row.received_at };
 }

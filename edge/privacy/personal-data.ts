@@ -1,11 +1,15 @@
 /**
  * @module Where a lead's personal data lives in D1, and the statements that remove it while the
  * lead's anonymous row stays (ids, times, statuses, hashes, which consents were ticked, the UTM
- * source) for the numbers. Retention and erasure both use them; one list, so a table that gains
- * personal data is added here once.
+ * source) for the numbers; and the same removal from an archived lead's object. Retention and
+ * erasure both use them; one list, so a table that gains personal data is added here once, to the
+ * statements and to `stripView` alike.
  */
 import { createHash } from 'node:crypto';
+import type { CertificateBody } from '../../shared/certificate.ts';
+import type { LeadView } from '../archive/lead-record.ts';
 import type { FormConfig } from '../forms/schema.ts';
+import type { Tombstone } from './subjects.ts';
 
 /** Why deliveries and steps not yet sent never will be. */
 export const NOT_SENT = "not sent: the lead's personal data was removed";
@@ -50,6 +54,43 @@ export function removalStatements(
       at,
     ),
   ];
+}
+
+/**
+ * An archived lead's view as `removalStatements` would have left its rows, had they been removed
+ * while it was in D1 (a test holds the two to each other).
+ */
+export function stripView(view: LeadView, at: string, erasure: Tombstone | null): LeadView {
+  const unsent = (status: string) => status === 'pending' || status === 'retrying' || status === 'failed';
+  const delivery = (d: LeadView['deliveries'][number]) => ({
+    ...d,
+    ...('parameters' in d ? { parameters: null } : {}),
+    status: unsent(d.status) ? 'rejected' : d.status,
+    lastError: unsent(d.status) ? NOT_SENT : null,
+    attemptLog: d.attemptLog.map((a) => ({ ...a, reason: null, response: null })),
+  });
+  const { utm_source = null, utm_medium = null, utm_campaign = null } = view.context;
+  return {
+    ...view,
+    updatedAt: at,
+    purgedAt: view.purgedAt ?? at,
+    erasure,
+    fields: {},
+    context: { utm_source, utm_medium, utm_campaign } as LeadView['context'],
+    ip: null,
+    userAgent: null,
+    consentRecord: view.consentRecord
+      ? { ...view.consentRecord, ip: null, userAgent: null, pageUrl: null, phone: null }
+      : null,
+    deliveries: view.deliveries.map(delivery),
+    steps: view.steps.map(delivery),
+    changes: view.changes.map((c) => ({ ...c, changes: {} })),
+  };
+}
+
+/** A certificate as it is built from a lead whose personal data was removed. */
+export function stripCertificate(certificate: CertificateBody): CertificateBody {
+  return { ...certificate, ip: null, userAgent: null, pageUrl: null, consentTokens: {} };
 }
 
 function sha256(text: string): string {

@@ -4,19 +4,37 @@
  * admin token asked.
  */
 import { createHash } from 'node:crypto';
+import { shards } from '../storage/shards.ts';
 import { emailHash, phoneHash, removalStatements } from './personal-data.ts';
 
 export type Subject = { email: string } | { phone: string };
 
-/** The ids of the leads that hold this person's email or phone (E.164), newest first. */
-export async function subjectLeadIds(db: D1Database, subject: Subject): Promise<string[]> {
+const MAX_LEADS = 1000;
+
+/**
+ * The ids of the leads that hold this person's email or phone (E.164), in D1 or archived, in every
+ * shard, newest first.
+ */
+export async function subjectLeadIds(env: Env, subject: Subject): Promise<string[]> {
   const [column, hash] =
     'email' in subject ? ['email_hash', emailHash(subject.email)] : ['phone_hash', phoneHash(subject.phone)];
-  const { results } = await db
-    .prepare(`SELECT id FROM leads WHERE ${column} = ? ORDER BY created_at DESC LIMIT 1000`)
-    .bind(hash)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
+  const found = await Promise.all(
+    shards(env).map(({ db }) =>
+      db
+        .prepare(
+          `SELECT id, created_at FROM leads WHERE ${column} = ?1
+           UNION ALL SELECT id, created_at FROM archived_leads WHERE ${column} = ?1
+           ORDER BY created_at DESC LIMIT ${MAX_LEADS}`,
+        )
+        .bind(hash)
+        .all<{ id: string; created_at: string }>(),
+    ),
+  );
+  return found
+    .flatMap((r) => r.results)
+    .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0))
+    .slice(0, MAX_LEADS)
+    .map((r) => r.id);
 }
 
 /** Which admin token asked, without keeping the token: the first 12 hex digits of its SHA-256. */
@@ -50,12 +68,17 @@ export async function eraseLeads(db: D1Database, leadIds: readonly string[], era
   return leadIds.length;
 }
 
-export async function loadErasure(db: D1Database, leadId: string) {
-  const row = await db
-    .prepare('SELECT erased_at, reason, requested_by, matched_by FROM erasures WHERE lead_id = ?')
-    .bind(leadId)
-    .first<{ erased_at: string; reason: string; requested_by: string; matched_by: string | null }>();
-  return row
-    ? { erasedAt: row.erased_at, reason: row.reason, requestedBy: row.requested_by, matchedBy: row.matched_by }
-    : null;
+export interface ErasureRow {
+  lead_id: string;
+  erased_at: string;
+  reason: string;
+  requested_by: string;
+  matched_by: string | null;
 }
+
+export function erasureOf(row: ErasureRow) {
+  return { erasedAt: row.erased_at, reason: row.reason, requestedBy: row.requested_by, matchedBy: row.matched_by };
+}
+
+/** A lead's tombstone, as the admin API shows it. */
+export type Tombstone = ReturnType<typeof erasureOf>;

@@ -5,15 +5,16 @@
  */
 import { Hono } from 'hono';
 import { accepts } from 'hono/accepts';
-import { buildCertificate, signCertificate } from '../privacy/certificate.ts';
+import { signCertificate } from '../privacy/certificate.ts';
 import { certificatePage } from '../privacy/certificate-page.ts';
 import { adminAuth } from '../security/admin-auth.ts';
+import { leadCertificate } from './admin-lead.ts';
 
 export const adminCertificateRoutes = new Hono<{ Bindings: Env }>().get(
   '/leads/:leadId/certificate',
   adminAuth(),
   async (c) => {
-    const certificate = await buildCertificate(c.env.DB, c.req.param('leadId'));
+    const certificate = await leadCertificate(c.env, c.req.param('leadId'));
     const signed = await signCertificate(c.env.CERTIFICATE_SECRET, certificate);
     // One address, two representations: a cache must key them by what was asked for.
     c.header('Vary', 'Accept');

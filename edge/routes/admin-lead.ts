@@ -1,79 +1,57 @@
 /**
- * @module One lead as the admin routes show it and act on it: the lead with every delivery, step
- * and attempt, its consent record, changes and, once erased, its tombstone; and the provider calls
+ * @module One lead as the admin routes find it, in its shard's D1 or in the archive, show it (with
+ * every delivery, step and attempt, its consent record, changes and, once erased, its tombstone) and
+ * act on it; and the provider calls
  * the admin routes make about it (a cancel, for the cancel route and erasure alike).
  */
+import { archivedView, findArchived, readArchived } from '../archive/archive.ts';
+import { certificateOf, loadLeadRecords, viewOf } from '../archive/lead-record.ts';
 import { ConfigurationError, resolveDestination } from '../delivery/destination.ts';
 import { deliverySettings } from '../delivery/settings.ts';
-import { type DeliveryRow, getLead, listAttempts, listDeliveries, listLeadChanges } from '../delivery/store.ts';
+import { getLead } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
-import { loadConsentRecord } from '../ping-post/sessions.ts';
-import { loadErasure } from '../privacy/subjects.ts';
 import type { CancelResult, CanonicalLead } from '../providers/types.ts';
+import { dbOf } from '../storage/shards.ts';
 
-export async function loadLead(db: D1Database, leadId: string) {
+const notFound = () => new ApiError('lead_not_found', 'No lead has this id');
+
+/**
+ * A lead in D1, with the database it lives in, for the routes that act on it; an archived lead
+ * answers 409 lead_archived (it can be read, exported and erased, nothing more).
+ */
+export async function loadLead(env: Env, leadId: string) {
+  const db = dbOf(env, leadId);
   const stored = await getLead(db, leadId);
-  if (!stored) throw new ApiError('lead_not_found', 'No lead has this id');
-  return stored;
+  if (stored) return { db, ...stored };
+  if (await findArchived(env, leadId)) {
+    throw new ApiError('lead_archived', 'This lead is archived: it can be read, exported or erased, not acted on');
+  }
+  throw notFound();
 }
 
 /** A lead whose answers still exist: an erased or purged one cannot be changed, sent or acted on. */
-export async function loadLiveLead(db: D1Database, leadId: string) {
-  const stored = await loadLead(db, leadId);
+export async function loadLiveLead(env: Env, leadId: string) {
+  const stored = await loadLead(env, leadId);
   if (stored.purgedAt) throw new ApiError('lead_erased', "This lead's personal data was erased");
   return stored;
 }
 
-/** One delivery or step as the admin API shows it, with every attempt. */
-async function deliveryView(db: D1Database, d: DeliveryRow) {
-  return {
-    id: d.id,
-    provider: d.provider,
-    destination: d.destination,
-    kind: d.kind,
-    ...(d.kind === 'lead' ? {} : { parameters: JSON.parse(d.payload ?? 'null') as unknown, afterId: d.after_id }),
-    status: d.status,
-    attempts: d.attempts,
-    reference: d.reference,
-    lastError: d.last_error,
-    createdAt: d.created_at,
-    attemptLog: (await listAttempts(db, d.id)).map((a) => ({
-      attempt: a.attempt,
-      at: a.started_at,
-      durationMs: a.duration_ms,
-      httpStatus: a.http_status,
-      outcome: a.outcome,
-      reason: a.reason,
-      response: a.response,
-    })),
-  };
+/** A lead as the admin API shows it, from D1 or from the archive (`archived` says which). */
+export async function leadView(env: Env, leadId: string) {
+  const record = (await loadLeadRecords(dbOf(env, leadId), [leadId])).get(leadId);
+  if (record) return { ...viewOf(record), archived: false as const };
+  const row = await findArchived(env, leadId);
+  if (!row) throw notFound();
+  return archivedView(row, await readArchived(env, row));
 }
 
-/** A stored lead as the admin API shows it. */
-export async function leadView(db: D1Database, stored: NonNullable<Awaited<ReturnType<typeof getLead>>>) {
-  const { lead, status, updatedAt, textsVersion, purgedAt, spill } = stored;
-  const rows = await listDeliveries(db, lead.id);
-  return {
-    leadId: lead.id,
-    formId: lead.formId,
-    textsVersion,
-    status,
-    createdAt: lead.createdAt,
-    updatedAt,
-    purgedAt,
-    // Came through the spill: D1 refused it at intake (why, and when), the maintenance run moved it in.
-    spill,
-    erasure: await loadErasure(db, lead.id),
-    fields: lead.fields,
-    consent: lead.consent,
-    context: lead.context,
-    ip: lead.ip,
-    userAgent: lead.userAgent,
-    consentRecord: await loadConsentRecord(db, lead.id),
-    deliveries: await Promise.all(rows.filter((d) => d.kind === 'lead').map((d) => deliveryView(db, d))),
-    steps: await Promise.all(rows.filter((d) => d.kind !== 'lead').map((d) => deliveryView(db, d))),
-    changes: await listLeadChanges(db, lead.id),
-  };
+/** A lead's consent certificate, unsigned, from D1 or from the archive. */
+export async function leadCertificate(env: Env, leadId: string) {
+  const record = (await loadLeadRecords(dbOf(env, leadId), [leadId])).get(leadId);
+  if (record) return certificateOf(record);
+  const row = await findArchived(env, leadId);
+  if (!row) throw notFound();
+  return (await readArchived(env, row)).certificate;
 }
 
 /**

@@ -3,13 +3,14 @@
  * attempt, replay of failed deliveries and steps (a delivered one is never sent again), LeadExec's
  * own view of a delivered lead (its request status), cancelling a lead where its provider can,
  * changing a lead's answers (sent on as an update where the provider takes one), actions at a
- * provider that has the lead (steps), a dry run of a form's destinations, and any version of a
- * form's texts that a consumer was shown.
+ * provider that has the lead (steps), a dry run of a form's destinations, any version of a form's
+ * texts that a consumer was shown, and the archive's signed manifest of a day.
  */
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { LEAD_STATUSES } from '../../shared/lead.ts';
 import { stats, statsQuerySchema } from '../analytics/stats.ts';
+import { readManifest } from '../archive/manifests.ts';
 import { attemptNow } from '../delivery/consumer.ts';
 import { ConfigurationError } from '../delivery/destination.ts';
 import { enqueueDeliveries, messageOf } from '../delivery/queue.ts';
@@ -19,7 +20,6 @@ import {
   insertStep,
   listAttempts,
   listDeliveries,
-  listLeads,
   markForReplay,
   refreshLeadStatus,
 } from '../delivery/store.ts';
@@ -33,6 +33,8 @@ import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.
 import { adminAuth } from '../security/admin-auth.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { checked, validJson, validQuery } from '../security/validate.ts';
+import { listLeads } from '../storage/lead-list.ts';
+import { shards } from '../storage/shards.ts';
 import { cancelAt, leadView, loadLead, loadLiveLead, providerCall } from './admin-lead.ts';
 import { subjectRoutes } from './subjects.ts';
 
@@ -91,29 +93,29 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
   .use('*', adminAuth())
   .route('/', subjectRoutes)
   .get('/leads', validQuery(listQuerySchema), async (c) => {
-    return c.json(await listLeads(c.env.DB, c.req.valid('query')));
+    return c.json(await listLeads(c.env, c.req.valid('query')));
   })
-  .get('/leads/:leadId', async (c) => c.json(await leadView(c.env.DB, await loadLead(c.env.DB, c.req.param('leadId')))))
+  .get('/leads/:leadId', async (c) => c.json(await leadView(c.env, c.req.param('leadId'))))
   .post('/leads/:leadId/replay', async (c) => {
-    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
+    const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
     const replayable = [];
-    for (const d of await listDeliveries(c.env.DB, lead.id)) {
-      if (await markForReplay(c.env.DB, d.id)) replayable.push(d);
+    for (const d of await listDeliveries(db, lead.id)) {
+      if (await markForReplay(db, d.id)) replayable.push(d);
     }
     await enqueueDeliveries(
       c.env.DELIVERIES,
       replayable.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: lead.formId, destination: d.destination })),
     );
-    const status = replayable.length ? await refreshLeadStatus(c.env.DB, lead.id) : undefined;
+    const status = replayable.length ? await refreshLeadStatus(db, lead.id) : undefined;
     return c.json({ leadId: lead.id, replayed: replayable.map((d) => d.provider), status }, 202);
   })
   .get('/leads/:leadId/status', async (c) => {
-    const { lead } = await loadLead(c.env.DB, c.req.param('leadId'));
+    const { db, lead } = await loadLead(c.env, c.req.param('leadId'));
     // The first delivered destination whose provider gives an account of its leads.
-    for (const delivery of await listDeliveries(c.env.DB, lead.id)) {
+    for (const delivery of await listDeliveries(db, lead.id)) {
       const adapter = adapterFor(delivery.provider);
       if (delivery.kind !== 'lead' || delivery.status !== 'delivered' || !adapter?.requestStatus) continue;
-      const answers = (await listAttempts(c.env.DB, delivery.id))
+      const answers = (await listAttempts(db, delivery.id))
         .filter((a) => a.outcome === 'delivered')
         .map((a) => a.response ?? '');
       const status = await adapter.requestStatus(
@@ -134,8 +136,8 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     throw new ApiError('not_delivered', 'This lead has no delivery at a provider that reports status to ask about yet');
   })
   .post('/leads/:leadId/cancel', async (c) => {
-    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
-    const cancellable = (await listDeliveries(c.env.DB, lead.id)).filter(
+    const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
+    const cancellable = (await listDeliveries(db, lead.id)).filter(
       (d) => d.kind === 'lead' && adapterFor(d.provider)?.cancel,
     );
     if (cancellable.length === 0) {
@@ -151,7 +153,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     return c.json({ leadId: lead.id, cancellations });
   })
   .patch('/leads/:leadId', jsonBody(), validJson(fieldsBodySchema), async (c) => {
-    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
+    const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
     const form = forms.get(lead.formId);
     if (!form) throw new ApiError('form_not_found', 'The form of this lead is no longer configured');
     const given = c.req.valid('json').fields;
@@ -164,15 +166,15 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
       if (from !== to) changes[name] = { from, to };
     }
     if (Object.keys(changes).length === 0) return c.json({ leadId: lead.id, changeId: null, updates: [] });
-    const { id: changeId } = await changeLeadFields(c.env.DB, lead, fields, changes);
+    const { id: changeId } = await changeLeadFields(db, lead, fields, changes);
     const changed = Object.fromEntries(Object.keys(changes).map((name) => [name, fields[name] ?? '']));
 
     // Where a provider has the lead and takes updates, the change is sent on as a step, tried now.
     const updates = [];
-    for (const delivery of await listDeliveries(c.env.DB, lead.id)) {
+    for (const delivery of await listDeliveries(db, lead.id)) {
       const takesUpdates = adapterFor(delivery.provider)?.steps?.update !== undefined;
       if (delivery.kind !== 'lead' || delivery.status !== 'delivered' || !takesUpdates) continue;
-      const step = await insertStep(c.env.DB, {
+      const step = await insertStep(db, {
         leadId: lead.id,
         after: delivery,
         kind: 'update',
@@ -180,33 +182,48 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
       });
       const message = messageOf(lead.formId, step);
       await attemptNow(c.env, message);
-      const now = await getDelivery(c.env.DB, step.id);
+      const now = await getDelivery(db, step.id);
       updates.push({ provider: delivery.provider, stepId: step.id, status: now?.status ?? step.status });
     }
-    await refreshLeadStatus(c.env.DB, lead.id);
+    await refreshLeadStatus(db, lead.id);
     return c.json({ leadId: lead.id, changeId, updates });
   })
   .post('/leads/:leadId/actions', jsonBody(), validJson(actionBodySchema), async (c) => {
-    const { lead } = await loadLiveLead(c.env.DB, c.req.param('leadId'));
+    const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
     const { provider, kind, ...parameters } = c.req.valid('json');
     const step = adapterFor(provider)?.steps?.[kind];
     if (!step) {
       throw validationFailed([{ path: 'kind', rule: 'option', message: `${provider} has no action "${kind}"` }]);
     }
     const payload = checked(step.schema, parameters);
-    const delivery = (await listDeliveries(c.env.DB, lead.id)).find(
+    const delivery = (await listDeliveries(db, lead.id)).find(
       (d) => d.kind === 'lead' && d.provider === provider && d.status === 'delivered',
     );
     if (!delivery) throw new ApiError('not_delivered', `${provider} does not have this lead (yet): nothing to act on`);
-    const row = await insertStep(c.env.DB, { leadId: lead.id, after: delivery, kind, payload });
+    const row = await insertStep(db, { leadId: lead.id, after: delivery, kind, payload });
     await enqueueDeliveries(c.env.DELIVERIES, [messageOf(lead.formId, row)]);
     return c.json({ actionId: row.id, status: row.status }, 202);
   })
   .get('/stats', validQuery(statsQuerySchema), async (c) => {
-    return c.json(await stats(c.env.DB, c.req.valid('query')));
+    return c.json(await stats(c.env, c.req.valid('query')));
+  })
+  .get('/archive/manifests/:day', async (c) => {
+    const day = c.req.param('day');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
+      throw validationFailed([{ path: 'day', rule: 'format', message: 'A day is YYYY-MM-DD (UTC)' }]);
+    }
+    const manifest = await readManifest(c.env, day);
+    if (!manifest) {
+      throw new ApiError('not_found', 'No manifest is sealed for this day: days are sealed after they end (UTC)');
+    }
+    return c.json(manifest);
   })
   .get('/forms/:formId/texts/:textsVersion', async (c) => {
-    const texts = await loadTexts(c.env.DB, c.req.param('formId'), c.req.param('textsVersion'));
+    const texts = await loadTexts(
+      shards(c.env).map((s) => s.db),
+      c.req.param('formId'),
+      c.req.param('textsVersion'),
+    );
     if (!texts) throw new ApiError('not_found', 'No texts of this form have this version');
     return c.json(texts);
   })

@@ -27,6 +27,7 @@ import type { CanonicalLead, Handoff } from '../providers/types.ts';
 import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { validJson } from '../security/validate.ts';
+import { dbOf, newLeadId, shardForNew } from '../storage/shards.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
 type Variables = FormVariables & JsonBodyVariables;
@@ -57,7 +58,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
       console.log(JSON.stringify({ at: 'intake', formId: form.id, honeypot: true }));
       return c.json(
         {
-          leadId: crypto.randomUUID(),
+          leadId: newLeadId(shardForNew(c.env)),
           status: 'accepted',
           deliveries: form.destinations.map((d) => ({ provider: d.provider, status: 'pending' })),
         } satisfies LeadAccepted,
@@ -73,12 +74,16 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     // elsewhere the insert finds it (the key is UNIQUE per form), and a first lead costs no read.
     const { turnstileToken, consentMarkup, ...hashed } = submission;
     const bodyHash = canonicalHash(hashed);
-    const earlierByKey = async () => (idempotencyKey ? findByIdempotencyKey(c.env.DB, form.id, idempotencyKey) : null);
+    // One key, one shard: a retry meets its first lead's UNIQUE index there.
+    const shard = shardForNew(c.env, idempotencyKey === null ? undefined : `${form.id}\u0000${idempotencyKey}`);
+    const earlierByKey = async () => (idempotencyKey ? findByIdempotencyKey(shard.db, form.id, idempotencyKey) : null);
     const repeat = async (earlier: Earlier) => {
       if (earlier.bodyHash !== bodyHash) {
         throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body');
       }
-      const rows = earlier.held ? plannedDeliveries(earlier.held) : await listDeliveries(c.env.DB, earlier.leadId);
+      const rows = earlier.held
+        ? plannedDeliveries(earlier.held)
+        : await listDeliveries(dbOf(c.env, earlier.leadId), earlier.leadId);
       return c.json(acceptedBody(earlier.leadId, rows), 202);
     };
     if (idempotencyKey && form.turnstileSiteKey) {
@@ -94,7 +99,7 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
     });
 
     const lead: CanonicalLead = {
-      id: crypto.randomUUID(),
+      id: newLeadId(shard),
       formId: form.id,
       fields,
       consent,
@@ -142,9 +147,9 @@ export const leadRoutes = new Hono<{ Bindings: Env; Variables: Variables }>()
       if (result?.outcome === 'delivered') handoff ??= result.handoff;
     }
     if (!handoff) return c.json(acceptedBody(lead.id, deliveries), 202);
-    const stored = await getLead(c.env.DB, lead.id);
+    const stored = await getLead(shard.db, lead.id);
     const answer: LeadAccepted = {
-      ...acceptedBody(lead.id, await listDeliveries(c.env.DB, lead.id)),
+      ...acceptedBody(lead.id, await listDeliveries(shard.db, lead.id)),
       status: stored?.status ?? 'accepted',
       ...handoff,
     };

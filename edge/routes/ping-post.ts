@@ -47,6 +47,7 @@ import type { CanonicalLead, Handoff, PingOutcome, ProviderOffer } from '../prov
 import { canonicalHash } from '../security/canonical-hash.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { validJson } from '../security/validate.ts';
+import { dbOf, newLeadId, shardForNew } from '../storage/shards.ts';
 import { type FormVariables, formAccess } from './form-access.ts';
 
 type Variables = FormVariables & JsonBodyVariables;
@@ -118,7 +119,7 @@ async function postNow(
   try {
     const result = await attemptNow(env, messageOf(formId, delivery), { sendWaitingSteps: false });
     if (result?.outcome !== 'delivered') return { acceptedOffers };
-    for (const step of await waitingSteps(env.DB, delivery.id)) {
+    for (const step of await waitingSteps(dbOf(env, delivery.lead_id), delivery.id)) {
       const accepted = await attemptNow(env, messageOf(formId, step));
       if (accepted?.outcome === 'delivered') acceptedOffers.push(offerIdOf(step));
     }
@@ -232,9 +233,11 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     // The consent markup is as the page renders it at the time: a repeat need not match it byte for byte.
     const { consentMarkup, ...hashed } = request;
     const bodyHash = canonicalHash(hashed);
-    const answeredInD1 = () => sessionAnswer(c.env.DB, session.id);
+    // One session, one shard: a second post of it meets the first's UNIQUE session id there.
+    const shard = shardForNew(c.env, `${form.id}\u0000${session.id}`);
+    const answeredInD1 = () => sessionAnswer(shard.db, session.id);
     const answered = await findEarlier(c.env, { formId: form.id, sessionId: session.id }, answeredInD1);
-    if (answered) return c.json(await repeatAnswer(c.env.DB, answered, bodyHash));
+    if (answered) return c.json(await repeatAnswer(dbOf(c.env, answered.leadId), answered, bodyHash));
     const chosen = [...new Set(request.offerIds)];
     const unknown = chosen.filter((id) => !session.offers.some((o) => o.offerId === id));
     if (unknown.length > 0) {
@@ -261,7 +264,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
 
     const now = new Date().toISOString();
     const lead: CanonicalLead = {
-      id: crypto.randomUUID(),
+      id: newLeadId(shard),
       formId: form.id,
       fields,
       consent,
@@ -311,14 +314,14 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
       },
       answeredInD1,
     );
-    if (intake.kind === 'repeat') return c.json(await repeatAnswer(c.env.DB, intake, bodyHash));
+    if (intake.kind === 'repeat') return c.json(await repeatAnswer(dbOf(c.env, intake.leadId), intake, bodyHash));
     // Spilled, with its consent record and the offers chosen: LeadExec gets the post once the
     // maintenance run has it in D1, never from here, since an order posted now could not be recorded
     // and the import would post it again.
     if (intake.spilled) return c.json({ leadId: lead.id, status: 'accepted', acceptedOffers: [] });
     const { deliveries } = intake;
 
-    if (deliveries.length === 0) await refreshLeadStatus(c.env.DB, lead.id);
+    if (deliveries.length === 0) await refreshLeadStatus(shard.db, lead.id);
     const pingDelivery = deliveries.find((d) => d.destination === pinging.index);
     await queueOrFail(
       c.env,
@@ -330,7 +333,7 @@ export const pingPostRoutes = new Hono<{ Bindings: Env; Variables: Variables }>(
     // The consumer waits for LeadExec (a redirect, an agent, the offers accepted): the post and the
     // accepts are tried now, as the queue would try them; what does not go through goes on the queue.
     const handed = pingDelivery ? await postNow(c.env, form.id, pingDelivery) : { acceptedOffers: [] };
-    const stored = await getLead(c.env.DB, lead.id);
+    const stored = await getLead(shard.db, lead.id);
     const answer = {
       leadId: lead.id,
       status: stored?.status ?? 'accepted',

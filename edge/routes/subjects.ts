@@ -9,12 +9,16 @@
 import { Hono } from 'hono';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import * as z from 'zod';
-import { listDeliveries } from '../delivery/store.ts';
+import { findArchived, readArchived, stripArchived } from '../archive/archive.ts';
+import { getLead, listDeliveries } from '../delivery/store.ts';
+import { ApiError } from '../errors.ts';
 import { validationFailed } from '../intake/checks.ts';
 import { eraseLeads, type Subject, subjectLeadIds, tokenFingerprint } from '../privacy/subjects.ts';
 import { adapterFor } from '../providers/registry.ts';
+import type { CanonicalLead } from '../providers/types.ts';
 import { validQuery } from '../security/validate.ts';
-import { cancelAt, leadView, loadLead } from './admin-lead.ts';
+import { dbOf } from '../storage/shards.ts';
+import { cancelAt, leadView } from './admin-lead.ts';
 
 const optionsShape = {
   reason: z.string().trim().min(1).max(200).optional(),
@@ -51,17 +55,20 @@ function subjectOf(query: z.infer<typeof subjectQuerySchema>): Subject {
   return { phone: number.number };
 }
 
+interface Delivered {
+  provider: string;
+  destination: number;
+  reference: string | null;
+}
+
 /** What each provider that has the lead offers for deleting it, cancelling it there first when asked. */
-async function atProviders(env: Env, stored: Awaited<ReturnType<typeof loadLead>>, cancel: boolean) {
-  const delivered = (await listDeliveries(env.DB, stored.lead.id)).filter(
-    (d) => d.kind === 'lead' && d.status === 'delivered',
-  );
+async function atProviders(env: Env, lead: CanonicalLead, delivered: readonly Delivered[], cancel: boolean) {
   return Promise.all(
     delivered.map(async (d) => {
       const base = { provider: d.provider, destination: d.destination, reference: d.reference };
       if (!adapterFor(d.provider)?.cancel) return { ...base, deletion: 'none' as const };
       if (!cancel) return { ...base, deletion: 'available' as const };
-      const result = await cancelAt(env, stored.lead, d.destination);
+      const result = await cancelAt(env, lead, d.destination);
       return result.cancelled
         ? { ...base, deletion: 'cancelled' as const }
         : { ...base, deletion: 'not_cancelled' as const, warning: result.warning };
@@ -75,14 +82,44 @@ async function erase(
   options: z.infer<typeof leadQuerySchema>,
   by: { token: string; matchedBy: string | null },
 ) {
-  const stored = await loadLead(env.DB, leadId);
-  if (stored.purgedAt) return { leadId, erased: true, providers: [] };
-  const providers = await atProviders(env, stored, options.cancel === 'true');
-  await eraseLeads(env.DB, [leadId], {
+  const erasure = {
     reason: options.reason ?? 'erasure requested',
     requestedBy: tokenFingerprint(by.token),
     matchedBy: by.matchedBy,
-  });
+  };
+  const cancel = options.cancel === 'true';
+  const db = dbOf(env, leadId);
+  const stored = await getLead(db, leadId);
+  if (stored) {
+    if (stored.purgedAt) return { leadId, erased: true, providers: [] };
+    const delivered = (await listDeliveries(db, leadId)).filter((d) => d.kind === 'lead' && d.status === 'delivered');
+    const providers = await atProviders(env, stored.lead, delivered, cancel);
+    await eraseLeads(db, [leadId], erasure);
+    return { leadId, erased: true, providers };
+  }
+  // Archived: its object is rewritten without the personal data, the tombstone kept in it and its row.
+  const row = await findArchived(env, leadId);
+  if (!row) throw new ApiError('lead_not_found', 'No lead has this id');
+  if (row.purged_at) return { leadId, erased: true, providers: [] };
+  const { lead: view } = await readArchived(env, row);
+  const lead: CanonicalLead = {
+    id: view.leadId,
+    formId: view.formId,
+    fields: view.fields,
+    consent: view.consent,
+    context: view.context,
+    ip: view.ip,
+    userAgent: view.userAgent,
+    createdAt: view.createdAt,
+  };
+  const providers = await atProviders(
+    env,
+    lead,
+    view.deliveries.filter((d) => d.status === 'delivered'),
+    cancel,
+  );
+  const at = new Date().toISOString();
+  await stripArchived(env, db, [row], at, { erasedAt: at, ...erasure });
   return { leadId, erased: true, providers };
 }
 
@@ -93,8 +130,8 @@ function tokenOf(header: string | undefined): string {
 
 export const subjectRoutes = new Hono<{ Bindings: Env }>()
   .get('/subjects', validQuery(subjectQuerySchema), async (c) => {
-    const ids = await subjectLeadIds(c.env.DB, subjectOf(c.req.valid('query')));
-    const leads = await Promise.all(ids.map(async (id) => leadView(c.env.DB, await loadLead(c.env.DB, id))));
+    const ids = await subjectLeadIds(c.env, subjectOf(c.req.valid('query')));
+    const leads = await Promise.all(ids.map((id) => leadView(c.env, id)));
     return c.json({ leads });
   })
   .delete('/subjects', validQuery(subjectQuerySchema), async (c) => {
@@ -103,7 +140,7 @@ export const subjectRoutes = new Hono<{ Bindings: Env }>()
     const by = { token: tokenOf(c.req.header('authorization')), matchedBy: 'email' in subject ? 'email' : 'phone' };
     const leads = [];
     // One at a time: each may call a provider to cancel, and a subject rarely has many leads.
-    for (const id of await subjectLeadIds(c.env.DB, subject)) leads.push(await erase(c.env, id, query, by));
+    for (const id of await subjectLeadIds(c.env, subject)) leads.push(await erase(c.env, id, query, by));
     return c.json({ erased: leads.length, leads });
   })
   .delete('/leads/:leadId', validQuery(leadQuerySchema), async (c) => {

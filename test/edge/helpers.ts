@@ -9,6 +9,7 @@ import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import { forms } from '../../edge/forms/index.ts';
 import { type FormConfig, parseForms } from '../../edge/forms/schema.ts';
 import worker from '../../edge/index.ts';
+import { shards } from '../../edge/storage/shards.ts';
 
 export const PAGE_ORIGIN = 'http://localhost:5173';
 
@@ -140,4 +141,17 @@ export async function runMaintenance(bindings: Partial<Env> = {}): Promise<void>
     ctx,
   );
   await waitOnExecutionContext(ctx);
+}
+
+/** How many rows of `table` every shard holds together (where `where` says, with its bindings). */
+export async function countInShards(table: string, where = '1', ...bind: unknown[]): Promise<number> {
+  const counts = await Promise.all(
+    shards(env).map(({ db }) =>
+      db
+        .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
+        .bind(...bind)
+        .first<number>('n'),
+    ),
+  );
+  return counts.reduce<number>((sum, n) => sum + (n ?? 0), 0);
 }

@@ -5,6 +5,9 @@
  * so a test can ask SQLite how it would run the relay's own queries.
  */
 
+import { env } from 'cloudflare:workers';
+import { shards } from '../../edge/storage/shards.ts';
+
 type StatementMethod = 'first' | 'run' | 'all' | 'raw';
 const RUNS: ReadonlySet<string | symbol> = new Set<StatementMethod>(['first', 'run', 'all', 'raw']);
 
@@ -96,4 +99,9 @@ export function refusingPuts(bucket: R2Bucket): R2Bucket {
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+/** Every D1 shard of the worker wrapped by `wrap`: an outage of D1 reaches each database leads go to. */
+export function everyShard(wrap: (db: D1Database) => D1Database): Partial<Env> {
+  return Object.fromEntries(shards(env).map(({ name, db }) => [name, wrap(db)])) as Partial<Env>;
 }

@@ -5,6 +5,7 @@ import { deliverMessage } from '../../../edge/delivery/consumer.ts';
 import type { DeliveryMessage } from '../../../edge/delivery/queue.ts';
 import { insertLead } from '../../../edge/delivery/store.ts';
 import worker from '../../../edge/index.ts';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import { admin, validTakePaymentsLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
@@ -60,7 +61,8 @@ async function deadLetter(message: DeliveryMessage): Promise<string | undefined>
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   await getQueueResult(batch, ctx);
-  const row = await env.DB.prepare('SELECT status FROM deliveries WHERE id = ?')
+  const row = await dbOf(env, message.leadId)
+    .prepare('SELECT status FROM deliveries WHERE id = ?')
     .bind(message.deliveryId)
     .first<{ status: string }>();
   return row?.status;

@@ -8,6 +8,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { strandedAfterMs } from '../../../edge/delivery/sweep.ts';
 import worker from '../../../edge/index.ts';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import type { PingResponse } from '../../../shared/ping-post.ts';
 import {
   admin,
@@ -185,9 +186,10 @@ describe('the sweep (Cron Trigger)', () => {
     await waitOnExecutionContext(ctx);
     const { leadId } = (await response.json()) as { leadId: string };
     // failUnqueued marked it failed; a crash would have left it pending, as here.
-    await env.DB.prepare(
-      "UPDATE deliveries SET status = 'pending', last_error = NULL, updated_at = ? WHERE lead_id = ? AND kind = 'lead'",
-    )
+    await dbOf(env, leadId)
+      .prepare(
+        "UPDATE deliveries SET status = 'pending', last_error = NULL, updated_at = ? WHERE lead_id = ? AND kind = 'lead'",
+      )
       .bind(new Date(Date.now() - strandedAfterMs(env) - 1000).toISOString(), leadId)
       .run();
 
@@ -204,11 +206,14 @@ describe('the sweep (Cron Trigger)', () => {
     await until(leadId, (l) => expect(l.steps.map((s) => s.status)).toEqual(['delivered', 'delivered']));
     const long = new Date(Date.now() - strandedAfterMs(env) - 1000).toISOString();
     // As if the consumer died between recording the delivery and queueing its steps.
-    await env.DB.batch([
-      env.DB.prepare("UPDATE deliveries SET updated_at = ? WHERE lead_id = ? AND kind = 'lead'").bind(long, leadId),
-      env.DB.prepare(
-        "UPDATE deliveries SET status = 'pending', attempts = 0, updated_at = ? WHERE lead_id = ? AND kind = 'note'",
-      ).bind(long, leadId),
+    const db = dbOf(env, leadId);
+    await db.batch([
+      db.prepare("UPDATE deliveries SET updated_at = ? WHERE lead_id = ? AND kind = 'lead'").bind(long, leadId),
+      db
+        .prepare(
+          "UPDATE deliveries SET status = 'pending', attempts = 0, updated_at = ? WHERE lead_id = ? AND kind = 'note'",
+        )
+        .bind(long, leadId),
     ]);
     await runMaintenance();
     const lead = await until(leadId, (l) => expect(l.steps.find((s) => s.kind === 'note')?.status).toBe('delivered'));

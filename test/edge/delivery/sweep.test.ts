@@ -4,6 +4,7 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryMessage } from '../../../edge/delivery/queue.ts';
 import { strandedAfterMs } from '../../../edge/delivery/sweep.ts';
@@ -89,13 +90,17 @@ describe('the sweep (every-minute maintenance)', () => {
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(202);
     const { leadId } = (await response.json()) as { leadId: string };
-    const row = await env.DB.prepare('SELECT status, last_error FROM deliveries WHERE lead_id = ?')
+    const row = await dbOf(env, leadId)
+      .prepare('SELECT status, last_error FROM deliveries WHERE lead_id = ?')
       .bind(leadId)
       .first<{ status: string; last_error: string | null }>();
     expect(row).toEqual({ status: 'pending', last_error: null });
 
     // STRANDED_AFTER_SECONDS later, the next sweep queues it.
-    await env.DB.prepare('UPDATE deliveries SET updated_at = ? WHERE lead_id = ?').bind(longAgo(), leadId).run();
+    await dbOf(env, leadId)
+      .prepare('UPDATE deliveries SET updated_at = ? WHERE lead_id = ?')
+      .bind(longAgo(), leadId)
+      .run();
     await runMaintenance();
     await leadWhen<{ status: string }>(leadId, (l) => expect(l.status).toBe('delivered'));
   });

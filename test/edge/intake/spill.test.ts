@@ -10,11 +10,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { insertLead } from '../../../edge/delivery/store.ts';
 import worker from '../../../edge/index.ts';
 import { readSpilled, SPILL_PREFIX, type SpilledLead, spillName } from '../../../edge/intake/spill.ts';
+import { dbOf, newLeadId, shardOf } from '../../../edge/storage/shards.ts';
 import { leadAcceptedSchema } from '../../../shared/lead.ts';
 import { pingResponseSchema, postResponseSchema } from '../../../shared/ping-post.ts';
 import { adminLead, leadWhen, PAGE_ORIGIN, runMaintenance, testClientIp, validTakePaymentsLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
-import { FULL, failingD1, LOCKED, refusingPuts } from '../store-faults.ts';
+import { everyShard, FULL, failingD1, LOCKED, refusingPuts } from '../store-faults.ts';
 
 interface SpilledView {
   status: string;
@@ -49,7 +50,7 @@ async function spilledNames(): Promise<string[]> {
 }
 
 const leadRows = (leadId: string) =>
-  env.DB.prepare('SELECT COUNT(*) AS n FROM leads WHERE id = ?').bind(leadId).first<number>('n');
+  dbOf(env, leadId).prepare('SELECT COUNT(*) AS n FROM leads WHERE id = ?').bind(leadId).first<number>('n');
 
 /** Each lead TakePayments was sent, by its `ID` (our lead id), with how many times. */
 function takePaymentsTakes(): Map<string, number> {
@@ -79,7 +80,10 @@ beforeEach(async () => {
 
 describe('a lead D1 refuses', () => {
   it('goes to the spill while D1 is locked, and is answered the ordinary 202', async () => {
-    const response = await call(leadRequest(newLead(), crypto.randomUUID()), { DB: failingD1(env.DB, LOCKED) });
+    const response = await call(
+      leadRequest(newLead(), crypto.randomUUID()),
+      everyShard((db) => failingD1(db, LOCKED)),
+    );
     expect(response.status).toBe(202);
     const body = leadAcceptedSchema.parse(await response.json());
     expect(body.deliveries).toEqual([{ provider: 'takepayments', status: 'pending' }]);
@@ -93,7 +97,10 @@ describe('a lead D1 refuses', () => {
 
   it('goes to the spill when the database is full, though its reads still answer', async () => {
     const key = crypto.randomUUID();
-    const response = await call(leadRequest(newLead(), key), { DB: failingD1(env.DB, FULL, { writesOnly: true }) });
+    const response = await call(
+      leadRequest(newLead(), key),
+      everyShard((db) => failingD1(db, FULL, { writesOnly: true })),
+    );
     expect(response.status).toBe(202);
     const { leadId } = leadAcceptedSchema.parse(await response.json());
     const held = await readSpilled(env.SPILL, spillName({ formId: 'demo-takepayments', idempotencyKey: key }).name);
@@ -102,7 +109,7 @@ describe('a lead D1 refuses', () => {
   });
 
   it('answers the same leadId to the same Idempotency-Key during the outage, and 409 to another body', async () => {
-    const locked = { DB: failingD1(env.DB, LOCKED) };
+    const locked = everyShard((db) => failingD1(db, LOCKED));
     const key = crypto.randomUUID();
     const lead = newLead();
     const first = leadAcceptedSchema.parse(await (await call(leadRequest(lead, key), locked)).json());
@@ -117,7 +124,7 @@ describe('a lead D1 refuses', () => {
 
   it('answers 503 unavailable with Retry-After when the spill refuses it too, and keeps nothing', async () => {
     const response = await call(leadRequest(newLead(), crypto.randomUUID()), {
-      DB: failingD1(env.DB, LOCKED),
+      ...everyShard((db) => failingD1(db, LOCKED)),
       SPILL: refusingPuts(env.SPILL),
     });
     expect(response.status).toBe(503);
@@ -135,14 +142,18 @@ describe('the import (every-minute maintenance)', () => {
   it('moves a spilled lead into D1 with its id, time and key, shows it came through the spill, and delivers it once', async () => {
     const key = crypto.randomUUID();
     const submitted = newLead();
-    const response = await call(leadRequest(submitted, key), { DB: failingD1(env.DB, LOCKED) });
+    const response = await call(
+      leadRequest(submitted, key),
+      everyShard((db) => failingD1(db, LOCKED)),
+    );
     const { leadId } = leadAcceptedSchema.parse(await response.json());
     const held = await readSpilled(env.SPILL, spillName({ formId: 'demo-takepayments', idempotencyKey: key }).name);
 
     await runMaintenance();
 
     expect(await spilledNames()).toEqual([]);
-    const row = await env.DB.prepare('SELECT created_at, idempotency_key, spill_reason FROM leads WHERE id = ?')
+    const row = await dbOf(env, leadId)
+      .prepare('SELECT created_at, idempotency_key, spill_reason FROM leads WHERE id = ?')
       .bind(leadId)
       .first<{ created_at: string; idempotency_key: string; spill_reason: string }>();
     expect(row).toEqual({ created_at: held?.lead.lead.createdAt, idempotency_key: key, spill_reason: LOCKED });
@@ -157,7 +168,12 @@ describe('the import (every-minute maintenance)', () => {
 
   it('never makes two leads of one, however often it runs, even when an object it imported comes back', async () => {
     const { leadId } = leadAcceptedSchema.parse(
-      await (await call(leadRequest(newLead(), crypto.randomUUID()), { DB: failingD1(env.DB, LOCKED) })).json(),
+      await (
+        await call(
+          leadRequest(newLead(), crypto.randomUUID()),
+          everyShard((db) => failingD1(db, LOCKED)),
+        )
+      ).json(),
     );
     const [name = ''] = await spilledNames();
     const object = await (await env.SPILL.get(name))?.text();
@@ -168,7 +184,8 @@ describe('the import (every-minute maintenance)', () => {
     expect(await spilledNames()).toEqual([]);
     expect(await leadRows(leadId)).toBe(1);
     await leadWhen<SpilledView>(leadId, (l) => expect(l.status).toBe('delivered'));
-    const deliveries = await env.DB.prepare('SELECT COUNT(*) AS n FROM deliveries WHERE lead_id = ?')
+    const deliveries = await dbOf(env, leadId)
+      .prepare('SELECT COUNT(*) AS n FROM deliveries WHERE lead_id = ?')
       .bind(leadId)
       .first<number>('n');
     expect(deliveries).toBe(1);
@@ -176,7 +193,7 @@ describe('the import (every-minute maintenance)', () => {
   });
 
   it('skips a spilled lead whose key D1 took meanwhile with the same body, and keeps one under another body', async () => {
-    const locked = { DB: failingD1(env.DB, LOCKED) };
+    const locked = everyShard((db) => failingD1(db, LOCKED));
     const [same, different] = [crypto.randomUUID(), crypto.randomUUID()];
     const spilled = await Promise.all(
       [same, different].map(async (key) =>
@@ -190,9 +207,11 @@ describe('the import (every-minute maintenance)', () => {
     ] as const) {
       const held = await readSpilled(env.SPILL, spillName({ formId: 'demo-takepayments', idempotencyKey: key }).name);
       if (!held) throw new Error('not spilled');
-      await insertLead(env.DB, {
+      // The same key is the same shard, where D1's UNIQUE index holds it.
+      const shard = shardOf(env, held.lead.lead.id) ?? { index: 0 };
+      await insertLead(dbOf(env, held.lead.lead.id), {
         ...held.lead,
-        lead: { ...held.lead.lead, id: crypto.randomUUID() },
+        lead: { ...held.lead.lead, id: newLeadId(shard) },
         bodyHash: bodyHash ?? held.lead.bodyHash,
       });
     }
@@ -200,7 +219,8 @@ describe('the import (every-minute maintenance)', () => {
     expect(await spilledNames()).toEqual([]);
     expect(await leadRows(spilled[0]?.leadId ?? '')).toBe(0);
     // A different body under the key is still a consumer's lead: kept, without the key's claim.
-    const kept = await env.DB.prepare('SELECT idempotency_key, spill_reason FROM leads WHERE id = ?')
+    const kept = await dbOf(env, spilled[1]?.leadId ?? '')
+      .prepare('SELECT idempotency_key, spill_reason FROM leads WHERE id = ?')
       .bind(spilled[1]?.leadId)
       .first<{ idempotency_key: string | null; spill_reason: string }>();
     expect(kept).toEqual({ idempotency_key: null, spill_reason: LOCKED });
@@ -208,9 +228,14 @@ describe('the import (every-minute maintenance)', () => {
 
   it('leaves the spill alone while D1 still refuses writes, and imports it on the next run that can', async () => {
     const { leadId } = leadAcceptedSchema.parse(
-      await (await call(leadRequest(newLead()), { DB: failingD1(env.DB, FULL, { writesOnly: true }) })).json(),
+      await (
+        await call(
+          leadRequest(newLead()),
+          everyShard((db) => failingD1(db, FULL, { writesOnly: true })),
+        )
+      ).json(),
     );
-    await runMaintenance({ DB: failingD1(env.DB, FULL, { writesOnly: true }) });
+    await runMaintenance(everyShard((db) => failingD1(db, FULL, { writesOnly: true })));
     expect(await spilledNames()).toHaveLength(1);
     expect(await leadRows(leadId)).toBe(0);
     await runMaintenance();
@@ -256,7 +281,7 @@ describe('the LeadExec post while D1 refuses writes', () => {
     const chosen = offers.offers[1]?.offerId ?? '';
     const path = `/v1/forms/demo-leadexec/sessions/${offers.sessionId}/post`;
     const request = { fields, offerIds: [chosen], consent: {}, context: { pageUrl: `${PAGE_ORIGIN}/solar` } };
-    const locked = { DB: failingD1(env.DB, LOCKED) };
+    const locked = everyShard((db) => failingD1(db, LOCKED));
 
     const response = await call(pingPostRequest(path, request), locked);
     expect(response.status).toBe(200);

@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildCertificate, signCertificate, verifyCertificate } from '../../../edge/privacy/certificate.ts';
+import { signCertificate, verifyCertificate } from '../../../edge/privacy/certificate.ts';
+import { leadCertificate } from '../../../edge/routes/admin-lead.ts';
 import type { SignedCertificate } from '../../../shared/certificate.ts';
 import { LEADID_TOKEN, pingPostLead, plainLead, TAKEPAYMENTS_MARKUP, TRUSTEDFORM_CERT_URL } from './consented-leads.ts';
 
@@ -51,10 +52,10 @@ beforeEach(async () => {
   const tokens = { xxTrustedFormCertUrl: TRUSTEDFORM_CERT_URL, leadid_token: LEADID_TOKEN };
   // A ping/post lead with a snapshot and both consent tokens: offers shown and chosen.
   const posted = await pingPostLead({ consentMarkup: '<div class="lc-offers" slot="offers">…</div>', context: tokens });
-  genuine = await signCertificate(SECRET, await buildCertificate(env.DB, posted.leadId));
+  genuine = await signCertificate(SECRET, await leadCertificate(env, posted.leadId));
   // A plain lead: the form's own consent, its text and its tick.
   const sent = await plainLead({ consentMarkup: TAKEPAYMENTS_MARKUP, context: tokens });
-  plain = await signCertificate(SECRET, await buildCertificate(env.DB, sent.leadId));
+  plain = await signCertificate(SECRET, await leadCertificate(env, sent.leadId));
 });
 
 describe('a consent certificate', () => {
@@ -64,7 +65,7 @@ describe('a consent certificate', () => {
   });
 
   it('is the same, signature included, each time it is built for an unchanged lead', async () => {
-    const again = await signCertificate(SECRET, await buildCertificate(env.DB, genuine.certificate.leadId));
+    const again = await signCertificate(SECRET, await leadCertificate(env, genuine.certificate.leadId));
     expect(again).toEqual(genuine);
   });
 

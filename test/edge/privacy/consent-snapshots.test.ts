@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import { CONSENT_MARKUP_MAX_LENGTH } from '../../../shared/context-keys.ts';
-import { postLead, validTakePaymentsLead } from '../helpers.ts';
+import { countInShards, postLead, validTakePaymentsLead } from '../helpers.ts';
 import { pingPostLead, plainLead, TAKEPAYMENTS_MARKUP } from './consented-leads.ts';
 
 async function sha256(text: string) {
@@ -10,7 +11,8 @@ async function sha256(text: string) {
 }
 
 function snapshotOf(leadId: string) {
-  return env.DB.prepare('SELECT * FROM consent_snapshots WHERE lead_id = ?')
+  return dbOf(env, leadId)
+    .prepare('SELECT * FROM consent_snapshots WHERE lead_id = ?')
     .bind(leadId)
     .first<{ lead_id: string; markup: string; sha256: string; received_at: string }>();
 }
@@ -18,7 +20,8 @@ function snapshotOf(leadId: string) {
 describe('consent snapshots', () => {
   it('keeps the markup a plain lead came with, hashed on receipt, with the lead', async () => {
     const { leadId } = await plainLead({ consentMarkup: TAKEPAYMENTS_MARKUP });
-    const lead = await env.DB.prepare('SELECT created_at FROM leads WHERE id = ?')
+    const lead = await dbOf(env, leadId)
+      .prepare('SELECT created_at FROM leads WHERE id = ?')
       .bind(leadId)
       .first<{ created_at: string }>();
     expect(await snapshotOf(leadId)).toEqual({
@@ -51,10 +54,7 @@ describe('consent snapshots', () => {
     const { error } = (await response.json()) as { error: { code: string; issues: { path: string; rule: string }[] } };
     expect(error.code).toBe('validation_failed');
     expect(error.issues).toContainEqual(expect.objectContaining({ path: 'consentMarkup', rule: 'max_length' }));
-    const kept = await env.DB.prepare('SELECT COUNT(*) AS n FROM leads WHERE instr(fields, ?) > 0')
-      .bind(email)
-      .first<{ n: number }>();
-    expect(kept?.n).toBe(0);
+    expect(await countInShards('leads', 'instr(fields, ?) > 0', email)).toBe(0);
   });
 
   it('takes markup of exactly the limit', async () => {
@@ -73,7 +73,8 @@ describe('consent snapshots', () => {
       leadId: string;
     };
     expect(again.leadId).toBe(first.leadId);
-    const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM consent_snapshots WHERE lead_id = ?')
+    const rows = await dbOf(env, first.leadId)
+      .prepare('SELECT COUNT(*) AS n FROM consent_snapshots WHERE lead_id = ?')
       .bind(first.leadId)
       .first<{ n: number }>();
     expect(rows?.n).toBe(1);

@@ -5,6 +5,7 @@ import { demoForms } from '../../../demo/forms/index.ts';
 import worker from '../../../edge/index.ts';
 import { NOT_SENT } from '../../../edge/privacy/personal-data.ts';
 import { PURGE_CRON, purgeExpired } from '../../../edge/privacy/retention.ts';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import { getleadPerson, leadWhen, postLead, validTakePaymentsLead, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
@@ -40,7 +41,8 @@ async function runPurge(now = Date.now()): Promise<void> {
 }
 
 async function ageLead(leadId: string, days: number): Promise<void> {
-  await env.DB.prepare('UPDATE leads SET created_at = ? WHERE id = ?')
+  await dbOf(env, leadId)
+    .prepare('UPDATE leads SET created_at = ? WHERE id = ?')
     .bind(new Date(Date.now() - days * DAY).toISOString(), leadId)
     .run();
 }
@@ -146,7 +148,7 @@ describe('retention (hourly Cron Trigger)', () => {
         .first<number>('n');
 
     // A run out of time starts nothing, and leaves the work to the next.
-    expect(await purgeExpired(env.DB, Date.now(), Date.now() - 1)).toBe(0);
+    expect(await purgeExpired(env, Date.now(), Date.now() - 1)).toBe(0);
     expect(await left()).toBe(expired);
 
     await runPurge();

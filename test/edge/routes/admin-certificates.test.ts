@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
 import { app } from '../../../edge/app.ts';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import type { SignedCertificate } from '../../../shared/certificate.ts';
 import type { PublicForm } from '../../../shared/form.ts';
 import { admin, PAGE_ORIGIN, relay } from '../helpers.ts';
@@ -47,7 +48,8 @@ describe('GET /v1/admin/leads/:leadId/certificate', () => {
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     expect(response.headers.get('cache-control')).toBe('no-store');
     const signed = (await response.json()) as SignedCertificate;
-    const stored = await env.DB.prepare('SELECT created_at FROM leads WHERE id = ?')
+    const stored = await dbOf(env, leadId)
+      .prepare('SELECT created_at FROM leads WHERE id = ?')
       .bind(leadId)
       .first<{ created_at: string }>();
     expect(signed.certificate).toEqual({
@@ -86,7 +88,8 @@ describe('GET /v1/admin/leads/:leadId/certificate', () => {
       context: { xxTrustedFormCertUrl: TRUSTEDFORM_CERT_URL, leadid_token: LEADID_TOKEN },
     });
     const signed = (await (await certificateOf(leadId)).json()) as SignedCertificate;
-    const record = await env.DB.prepare('SELECT consented_at FROM consent_records WHERE lead_id = ?')
+    const record = await dbOf(env, leadId)
+      .prepare('SELECT consented_at FROM consent_records WHERE lead_id = ?')
       .bind(leadId)
       .first<{ consented_at: string }>();
     expect(signed.certificate).toMatchObject({

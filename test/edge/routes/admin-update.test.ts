@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import { admin, adminLead, leadWhen, postLead, solarAnswers, validTakePaymentsLead } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
@@ -103,7 +104,8 @@ describe('PATCH /v1/admin/leads/:leadId', () => {
     const lead = await deliveredAt('demo-takepayments', validTakePaymentsLead);
     const body = (await (await change(lead.leadId, { company: 'Engines Ltd' })).json()) as Updated;
     expect(body.updates).toEqual([]);
-    const row = await env.DB.prepare('SELECT fields FROM leads WHERE id = ?')
+    const row = await dbOf(env, lead.leadId)
+      .prepare('SELECT fields FROM leads WHERE id = ?')
       .bind(lead.leadId)
       .first<{ fields: string }>();
     expect(JSON.parse(row?.fields ?? '{}').company).toBe('Engines Ltd');

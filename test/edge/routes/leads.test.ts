@@ -2,8 +2,9 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import worker from '../../../edge/index.ts';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import { leadAcceptedSchema } from '../../../shared/lead.ts';
-import { admin, PAGE_ORIGIN, postLead, testClientIp, validTakePaymentsLead } from '../helpers.ts';
+import { admin, countInShards, PAGE_ORIGIN, postLead, testClientIp, validTakePaymentsLead } from '../helpers.ts';
 
 async function errorOf(response: Response) {
   return ((await response.json()) as { error: { code: string; issues?: { path: string; rule: string }[] } }).error;
@@ -19,7 +20,8 @@ describe('POST /v1/forms/:formId/leads', () => {
       status: 'accepted',
       deliveries: [{ provider: 'takepayments', status: 'pending' }],
     });
-    const row = await env.DB.prepare('SELECT form_id, fields, ip FROM leads WHERE id = ?')
+    const row = await dbOf(env, body.leadId)
+      .prepare('SELECT form_id, fields, ip FROM leads WHERE id = ?')
       .bind(body.leadId)
       .first<{ form_id: string; fields: string; ip: string }>();
     expect(row?.form_id).toBe('demo-takepayments');
@@ -133,10 +135,8 @@ describe('POST /v1/forms/:formId/leads', () => {
     const second = await postLead('demo-takepayments', validTakePaymentsLead, headers);
     expect(second.status).toBe(202);
     expect(((await second.json()) as { leadId: string }).leadId).toBe(first.leadId);
-    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM leads WHERE idempotency_key = ?')
-      .bind('retry-me-1')
-      .first<{ n: number }>();
-    expect(count?.n).toBe(1);
+    const count = await countInShards('leads', 'idempotency_key = ?', 'retry-me-1');
+    expect(count).toBe(1);
   });
 
   it('answers 409 idempotency_conflict for the same key with another body', async () => {
@@ -152,12 +152,12 @@ describe('POST /v1/forms/:formId/leads', () => {
   });
 
   it('answers a filled honeypot like a person but stores nothing', async () => {
-    const before = await env.DB.prepare('SELECT COUNT(*) AS n FROM leads').first<{ n: number }>();
+    const before = await countInShards('leads');
     const response = await postLead('demo-takepayments', { ...validTakePaymentsLead, website: 'http://spam.example' });
     expect(response.status).toBe(202);
     const { leadId } = (await response.json()) as { leadId: string };
-    const after = await env.DB.prepare('SELECT COUNT(*) AS n FROM leads').first<{ n: number }>();
-    expect(after?.n).toBe(before?.n);
+    const after = await countInShards('leads');
+    expect(after).toBe(before);
     expect((await admin(`/leads/${leadId}`)).status).toBe(404);
   });
 
@@ -169,10 +169,8 @@ describe('POST /v1/forms/:formId/leads', () => {
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202, 202]);
     const ids = await Promise.all(responses.map(async (r) => ((await r.json()) as { leadId: string }).leadId));
     expect(new Set(ids).size).toBe(1);
-    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM leads WHERE idempotency_key = ?')
-      .bind(headers['idempotency-key'])
-      .first<{ n: number }>();
-    expect(count?.n).toBe(1);
+    const count = await countInShards('leads', 'idempotency_key = ?', headers['idempotency-key']);
+    expect(count).toBe(1);
   });
 
   it('refuses every concurrent request with one key but another body than the one stored', async () => {

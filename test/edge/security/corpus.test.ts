@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
 import { apiErrorSchema } from '../../../shared/errors.ts';
-import { admin, PAGE_ORIGIN, postLead, relay, testClientIp } from '../helpers.ts';
+import { admin, countInShards, PAGE_ORIGIN, postLead, relay, testClientIp } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 import { corpus, type HostileCase, ROUTES, seedSessions } from './corpus.ts';
 
@@ -24,7 +24,7 @@ function send(c: HostileCase, ip: string): Promise<Response> {
 }
 
 async function leadCount(): Promise<number> {
-  return (await env.DB.prepare('SELECT COUNT(*) AS n FROM leads').first<{ n: number }>())?.n ?? 0;
+  return countInShards('leads');
 }
 
 beforeEach(seedSessions);

@@ -15,6 +15,7 @@ import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
 import { app } from '../../../edge/app.ts';
 import { type PingSession, sealSession } from '../../../edge/ping-post/sessions.ts';
 import { canonicalHash } from '../../../edge/security/canonical-hash.ts';
+import { shardForNew } from '../../../edge/storage/shards.ts';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { PAGE_ORIGIN, validTakePaymentsLead } from '../helpers.ts';
 
@@ -63,7 +64,12 @@ const SESSION_IDS = {
   expired: 'c0ffee00-0000-4000-8000-000000000002',
   used: 'c0ffee00-0000-4000-8000-000000000003',
 } as const;
-const USED_SESSION_LEAD = 'c0ffee00-0000-4000-8000-0000000000aa';
+/** `id` made an id of the shard its key sends a lead to, as the relay's own would be. */
+function inShardOf(key: string, id: string): { id: string; db: D1Database } {
+  const shard = shardForNew(env, key);
+  return { id: `${id.slice(0, 14)}8${shard.index.toString(16).padStart(3, '0')}${id.slice(18)}`, db: shard.db };
+}
+const USED_SESSION_LEAD = inShardOf(`demo-leadexec\u0000${SESSION_IDS.used}`, 'c0ffee00-0000-4000-8000-0000000000aa');
 export const SESSION_OFFERS = ['offer-sunrise', 'offer-brightside'] as const;
 
 function presentedOffer(offerId: string, companyName: string) {
@@ -106,25 +112,32 @@ export const SESSIONS = {
 
 /** A demo-takepayments lead stored under this Idempotency-Key, with the relay's hash of `validTakePaymentsLead`. */
 const IDEMPOTENCY_KEY = 'corpus-retry-1';
-const KEYED_LEAD = 'c0ffee00-0000-4000-8000-0000000000bb';
+const KEYED_LEAD = inShardOf(`demo-takepayments\u0000${IDEMPOTENCY_KEY}`, 'c0ffee00-0000-4000-8000-0000000000bb');
 
 /** The lead that answered the used session, and the lead the Idempotency-Key cases need. */
 export async function seedSessions(): Promise<void> {
   const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, body_hash, created_at, updated_at)
-       VALUES (?, 'demo-leadexec', 'delivered', '{}', '{}', '{}', '', ?, ?)`,
-    ).bind(USED_SESSION_LEAD, new Date(now).toISOString(), new Date(now).toISOString()),
-    env.DB.prepare(
-      `INSERT OR IGNORE INTO consent_records (lead_id, session_id, order_id, form_id, texts_version, consented_at, offers)
-       VALUES (?, ?, 'order-seeded', 'demo-leadexec', '00000000', ?, '[]')`,
-    ).bind(USED_SESSION_LEAD, SESSION_IDS.used, new Date(now).toISOString()),
-    env.DB.prepare(
+  const used = USED_SESSION_LEAD.db;
+  await used.batch([
+    used
+      .prepare(
+        `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, body_hash, created_at, updated_at)
+         VALUES (?, 'demo-leadexec', 'delivered', '{}', '{}', '{}', '', ?, ?)`,
+      )
+      .bind(USED_SESSION_LEAD.id, new Date(now).toISOString(), new Date(now).toISOString()),
+    used
+      .prepare(
+        `INSERT OR IGNORE INTO consent_records (lead_id, session_id, order_id, form_id, texts_version, consented_at, offers)
+         VALUES (?, ?, 'order-seeded', 'demo-leadexec', '00000000', ?, '[]')`,
+      )
+      .bind(USED_SESSION_LEAD.id, SESSION_IDS.used, new Date(now).toISOString()),
+  ]);
+  await KEYED_LEAD.db.batch([
+    KEYED_LEAD.db.prepare(
       `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, idempotency_key, body_hash, created_at, updated_at)
        VALUES (?, 'demo-takepayments', 'accepted', '{}', '{}', '{}', ?, ?, ?, ?)`,
     ).bind(
-      KEYED_LEAD,
+      KEYED_LEAD.id,
       IDEMPOTENCY_KEY,
       canonicalHash(validTakePaymentsLead),
       new Date(now).toISOString(),
@@ -860,7 +873,7 @@ sessionPost('a post to a 3000-character session id', validPost, bad('session_not
   session: 's'.repeat(3000),
 });
 sessionPost('a post to the lead id of a posted session', validPost, bad('session_not_found'), {
-  session: USED_SESSION_LEAD,
+  session: USED_SESSION_LEAD.id,
 });
 sessionPost('a replay of a session already posted', validPost, bad('session_used'), { session: SESSIONS.used });
 sessionPost('a post after the order expired', validPost, bad('order_expired'), { session: SESSIONS.expired });
@@ -976,7 +989,7 @@ event('a lone surrogate in utm_source', undefined, bad('validation_failed'), {
 const verify = (name: string, body: unknown, expect: Expect, options?: PostOptions) =>
   jsonPost('POST /v1/certificates/verify', '/v1/certificates/verify', name, body, expect, options);
 const forgedCertificate = {
-  certificate: { version: 1, leadId: USED_SESSION_LEAD, formId: 'demo-leadexec', consents: [] },
+  certificate: { version: 1, leadId: USED_SESSION_LEAD.id, formId: 'demo-leadexec', consents: [] },
   signature: 'a'.repeat(64),
 };
 verify('a certificate with a made-up signature', forgedCertificate, OK, { answer: { valid: false } });
@@ -1000,7 +1013,7 @@ verify('the 31st check in a minute from one address', forgedCertificate, bad('ra
 
 /** Every admin route, with each parameter filled in: a forged token must be refused on all of them. */
 const ADMIN_PARAMS: Record<string, string> = {
-  leadId: USED_SESSION_LEAD,
+  leadId: USED_SESSION_LEAD.id,
   formId: 'demo-takepayments',
   textsVersion: '0000000000000000',
 };
@@ -1244,13 +1257,13 @@ ping('a ping LeadExec answers with raw control characters in an offer', { fields
 const reversedFields = Object.fromEntries(Object.entries(tp.fields).reverse());
 lead('a retry with the same Idempotency-Key and body', tp, [202, null], {
   headers: { 'idempotency-key': IDEMPOTENCY_KEY },
-  answer: { leadId: KEYED_LEAD },
+  answer: { leadId: KEYED_LEAD.id },
 });
 lead(
   'a retry with the same Idempotency-Key and the same fields in another order',
   { context: tp.context, consent: tp.consent, fields: reversedFields },
   [202, null],
-  { headers: { 'idempotency-key': IDEMPOTENCY_KEY }, answer: { leadId: KEYED_LEAD } },
+  { headers: { 'idempotency-key': IDEMPOTENCY_KEY }, answer: { leadId: KEYED_LEAD.id } },
 );
 lead('the same Idempotency-Key with another body', tpWith({ firstName: 'Grace' }), bad('idempotency_conflict'), {
   headers: { 'idempotency-key': IDEMPOTENCY_KEY },
