@@ -133,10 +133,10 @@ export function solarAnswers() {
  * The every-minute Cron Trigger's run (spill import, sweep, alert check), now, to its end; `bindings`
  * replace the test's own (a failing D1, a recording one).
  */
-export async function runMaintenance(bindings: Partial<Env> = {}): Promise<void> {
+export async function runMaintenance(bindings: Partial<Env> = {}, scheduledTime = Date.now()): Promise<void> {
   const ctx = createExecutionContext();
   await worker.scheduled(
-    { cron: '* * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
+    { cron: '* * * * *', scheduledTime, noRetry() {} } as ScheduledController,
     { ...env, ...bindings },
     ctx,
   );
