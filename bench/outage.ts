@@ -1,5 +1,5 @@
 /**
- * D1 down for a minute, from outside (issue "No lead refused"): the relay's local D1 file is locked
+ * D1 down for a minute, from outside (issue "No lead refused"): the relay's local D1 files (every shard) are locked
  * by another process (SQLite `BEGIN EXCLUSIVE`, which is how the local runtime meets a database it
  * cannot write) for 60 s while 1,000 leads arrive at concurrency 20, one in ten sent a second time
  * with its Idempotency-Key. Every answer must be 202 (the spill), a repeat must answer its first's
@@ -50,19 +50,27 @@ function leadRequest(relay: string, run: string, n: number): Request {
   });
 }
 
-/** The SQLite file behind the relay's one D1 database (miniflare keeps one per database, by hash). */
-function d1File(state: string): string {
+/** The SQLite files behind the relay's D1 shards (miniflare keeps one per database, by hash). */
+function d1Files(state: string): string[] {
   const folder = path.join(state, 'v3', 'd1', 'miniflare-D1DatabaseObject');
   const files = readdirSync(folder).filter((f) => f.endsWith('.sqlite') && f !== 'metadata.sqlite');
-  if (files.length !== 1) throw new Error(`expected one D1 file in ${folder}, found ${files.join(', ')}`);
-  return path.join(folder, files[0] ?? '');
+  if (files.length < 2) throw new Error(`expected a D1 file per shard in ${folder}, found ${files.join(', ')}`);
+  return files.map((f) => path.join(folder, f));
 }
 
 const admin = (relay: string, pathname: string) =>
   fetch(`${relay}/v1/admin${pathname}`, { headers: { authorization: `Bearer ${SANDBOX_SECRETS.ADMIN_TOKEN}` } });
 
 /** How many rows D1 holds per lead id of this run (by its Idempotency-Key), read with the lock released. */
-function leadsInD1(file: string, run: string): Map<string, number> {
+function leadsInD1(files: readonly string[], run: string): Map<string, number> {
+  const all = new Map<string, number>();
+  for (const file of files) {
+    for (const [id, n] of leadsInFile(file, run)) all.set(id, (all.get(id) ?? 0) + n);
+  }
+  return all;
+}
+
+function leadsInFile(file: string, run: string): Map<string, number> {
   const db = new DatabaseSync(file, { readOnly: true });
   try {
     const rows = db
@@ -84,12 +92,15 @@ try {
   // A first lead creates the D1 file and warms the worker; it is not one of the thousand.
   const warm = await fetch(leadRequest(relay.url, `warm-${run}`, 0));
   if (warm.status !== 202) throw new Error(`the warm-up lead answered ${warm.status}: ${await warm.text()}`);
-  const file = d1File(relay.state);
+  const files = d1Files(relay.state);
 
-  const lock = new DatabaseSync(file);
-  lock.exec('BEGIN EXCLUSIVE');
+  // Every shard: D1 is down, not one database of it.
+  const locks = files.map((file) => new DatabaseSync(file));
+  for (const lock of locks) lock.exec('BEGIN EXCLUSIVE');
   const lockedAt = Date.now();
-  console.log(`[outage] ${path.basename(file)} locked (BEGIN EXCLUSIVE) by process ${process.pid}`);
+  console.log(
+    `[outage] ${files.map((f) => path.basename(f)).join(', ')} locked (BEGIN EXCLUSIVE) by process ${process.pid}`,
+  );
 
   const statuses = new Map<number, number>();
   const latencies: number[] = [];
@@ -119,8 +130,10 @@ try {
   const sentIn = Date.now() - lockedAt;
   const stillLocked = sentIn < LOCK_MS;
   await sleep(Math.max(0, LOCK_MS - sentIn));
-  lock.exec('COMMIT');
-  lock.close();
+  for (const lock of locks) {
+    lock.exec('COMMIT');
+    lock.close();
+  }
   const releasedAt = Date.now();
 
   const sorted = [...latencies].sort((a, b) => a - b);
@@ -138,7 +151,7 @@ try {
   let importedIn = Number.NaN;
   while (Date.now() - releasedAt < DRAIN_TIMEOUT_MS) {
     await fetch(`${relay.url}/__scheduled?cron=*+*+*+*+*`).catch(() => undefined);
-    inD1 = leadsInD1(file, run);
+    inD1 = leadsInD1(files, run);
     if ([...accepted].every((id) => inD1.has(id))) {
       importedIn = Date.now() - releasedAt;
       break;

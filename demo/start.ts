@@ -8,7 +8,7 @@
  * what this `wrangler dev` serves; a production build has neither.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { adapters } from '../edge/providers/registry.ts';
 import { SANDBOX_SECRETS } from './sandbox/keys.ts';
 import { startSandbox } from './sandbox/server.ts';
@@ -78,7 +78,13 @@ cpSync('dist/assets', DEV_ASSETS, { recursive: true });
 cpSync('demo/public', DEV_ASSETS, { recursive: true });
 
 const persistTo = optionValue(userArgs, '--persist-to');
-run('wrangler', ['d1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])]);
+// Every D1 shard wrangler.toml binds (DB, DB_1, …) gets the same migrations.
+const shardBindings = [
+  ...readFileSync('wrangler.toml', 'utf8').matchAll(/\[\[d1_databases\]\]\s*binding\s*=\s*"([^"]+)"/g),
+].map((m) => m[1] ?? '');
+for (const binding of shardBindings) {
+  run('wrangler', ['d1', 'migrations', 'apply', binding, '--local', ...(persistTo ? ['--persist-to', persistTo] : [])]);
+}
 
 const sandbox = startSandbox(sandboxPort);
 console.log(`[lead-capture] provider sandbox on ${sandboxUrl}`);

@@ -21,7 +21,8 @@ async function planOf(query: Recorded): Promise<string[]> {
 /** Plan lines that read a whole table of leads, deliveries or attempts (a SCAN not of an index or a subquery). */
 const wholeTableScans = (plan: readonly string[]) =>
   plan.filter(
-    (line) => /^SCAN (leads|archived_leads|deliveries|attempts|[lda])\b/.test(line) && !/USING (COVERING )?INDEX/.test(line),
+    (line) =>
+      /^SCAN (leads|archived_leads|deliveries|attempts|[lda])\b/.test(line) && !/USING (COVERING )?INDEX/.test(line),
   );
 
 describe('the queries behind the numbers', () => {
@@ -52,7 +53,9 @@ describe('the queries behind the numbers', () => {
     );
     await waitOnExecutionContext(ctx);
     expect(response.status).toBe(200);
-    const queries = recorded.filter((r) => /\bFROM (funnel_hourly|leads|archived_leads|deliveries|attempts)\b/.test(r.sql));
+    const queries = recorded.filter((r) =>
+      /\bFROM (funnel_hourly|leads|archived_leads|deliveries|attempts)\b/.test(r.sql),
+    );
     expect(queries.length).toBeGreaterThanOrEqual(4);
     for (const q of queries) {
       const plan = await planOf(q);

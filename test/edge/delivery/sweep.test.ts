@@ -4,11 +4,11 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { dbOf } from '../../../edge/storage/shards.ts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeliveryMessage } from '../../../edge/delivery/queue.ts';
 import { strandedAfterMs } from '../../../edge/delivery/sweep.ts';
 import worker from '../../../edge/index.ts';
+import { dbOf } from '../../../edge/storage/shards.ts';
 import { leadWhen, PAGE_ORIGIN, runMaintenance, testClientIp, validTakePaymentsLead } from '../helpers.ts';
 import { type Recorded, recordingD1 } from '../store-faults.ts';
 

@@ -133,16 +133,18 @@ export async function seedSessions(): Promise<void> {
       .bind(USED_SESSION_LEAD.id, SESSION_IDS.used, new Date(now).toISOString()),
   ]);
   await KEYED_LEAD.db.batch([
-    KEYED_LEAD.db.prepare(
-      `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, idempotency_key, body_hash, created_at, updated_at)
+    KEYED_LEAD.db
+      .prepare(
+        `INSERT OR IGNORE INTO leads (id, form_id, status, fields, consent, context, idempotency_key, body_hash, created_at, updated_at)
        VALUES (?, 'demo-takepayments', 'accepted', '{}', '{}', '{}', ?, ?, ?, ?)`,
-    ).bind(
-      KEYED_LEAD.id,
-      IDEMPOTENCY_KEY,
-      canonicalHash(validTakePaymentsLead),
-      new Date(now).toISOString(),
-      new Date(now).toISOString(),
-    ),
+      )
+      .bind(
+        KEYED_LEAD.id,
+        IDEMPOTENCY_KEY,
+        canonicalHash(validTakePaymentsLead),
+        new Date(now).toISOString(),
+        new Date(now).toISOString(),
+      ),
   ]);
 }
 
