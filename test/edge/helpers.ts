@@ -9,6 +9,7 @@ import { SANDBOX_SECRETS } from '../../demo/sandbox/keys.ts';
 import { forms } from '../../edge/forms/index.ts';
 import { type FormConfig, parseForms } from '../../edge/forms/schema.ts';
 import worker from '../../edge/index.ts';
+import { PURGE_CRON } from '../../edge/privacy/retention.ts';
 import { shards } from '../../edge/storage/shards.ts';
 
 export const PAGE_ORIGIN = 'http://localhost:5173';
@@ -154,4 +155,11 @@ export async function countInShards(table: string, where = '1', ...bind: unknown
     ),
   );
   return counts.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+}
+
+/** The hourly Cron Trigger's run (the retention purge), at `now`, to its end. */
+export async function runPurge(now = Date.now()): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled({ cron: PURGE_CRON, scheduledTime: now, noRetry() {} } as ScheduledController, env, ctx);
+  await waitOnExecutionContext(ctx);
 }

@@ -1,5 +1,5 @@
 /**
- * What the failure-rate alert and `/v1/admin/stats` ask of D1 at volume: each query of theirs, as
+ * What the failure-rate alert, `/v1/admin/stats` and the archive ask of D1 at volume: each query of theirs, as
  * the relay sends it, is read through an index, never by scanning a whole table (SQLite's own
  * `EXPLAIN QUERY PLAN`, on the real local D1 with every migration applied).
  */
@@ -61,6 +61,23 @@ describe('the queries behind the numbers', () => {
       const plan = await planOf(q);
       expect(wholeTableScans(plan), `${q.sql}\n${plan.join('\n')}`).toEqual([]);
       expect(plan.some((line) => /^SEARCH .* USING (COVERING )?INDEX/.test(line))).toBe(true);
+    }
+  });
+
+  it('finds the leads the archive takes, and the days it seals, through indexes', async () => {
+    const recorded: Recorded[] = [];
+    await runMaintenance({ DB: recordingD1(env.DB, recorded) });
+    const archiving = recorded.filter(
+      (r) => /FROM leads l WHERE/.test(r.sql) || /SELECT DISTINCT archived_day/.test(r.sql),
+    );
+    expect(archiving.length).toBeGreaterThanOrEqual(2);
+    for (const q of archiving) {
+      const plan = await planOf(q);
+      expect(wholeTableScans(plan), `${q.sql}\n${plan.join('\n')}`).toEqual([]);
+      expect(
+        plan.some((line) => /^SEARCH .* USING (COVERING )?INDEX/.test(line)),
+        plan.join('\n'),
+      ).toBe(true);
     }
   });
 });

@@ -1,91 +1,35 @@
 /**
  * The archive as an operator meets it: a finished lead past its form's `archiveAfterDays` leaves D1
  * for one R2 object at the next maintenance run, and is still found, shown, certified, counted,
- * exported and erased as before; what is no longer possible says so.
+ * exported and erased as before; what is no longer possible says so. (Manifests: manifests.test.ts.)
  */
 
 import { env } from 'cloudflare:workers';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { demoForms } from '../../../demo/forms/index.ts';
-import { SANDBOX_SECRETS } from '../../../demo/sandbox/keys.ts';
 import { dbOf } from '../../../edge/storage/shards.ts';
 import {
   admin,
   adminLead,
   getleadPerson,
-  leadWhen,
-  postLead,
   relay,
   runMaintenance,
+  runPurge,
   validTakePaymentsLead,
   withForm,
 } from '../helpers.ts';
 import { refusingPuts } from '../store-faults.ts';
-
-const DAY = 86_400_000;
-const takepayments = demoForms.find((f) => f.id === 'demo-takepayments');
-const getlead = demoForms.find((f) => f.id === 'demo-getlead');
-
-interface View {
-  leadId: string;
-  status: string;
-  archived: boolean;
-  purgedAt: string | null;
-  fields: Record<string, unknown>;
-  ip: string | null;
-  userAgent: string | null;
-  erasure: { reason: string } | null;
-  deliveries: { status: string; attemptLog: { response: string | null }[] }[];
-  steps: { status: string }[];
-}
-
-interface IndexRow {
-  object_key: string;
-  sha256: string;
-  archived_day: string;
-  email_hash: string | null;
-  purged_at: string | null;
-}
-
-/** A form like `base` that archives its finished leads at the next maintenance run. */
-function archivingForm(base: unknown, extra: Record<string, unknown> = {}) {
-  return { ...(base as object), id: `arch-${crypto.randomUUID().slice(0, 8)}`, archiveAfterDays: 0, ...extra };
-}
-
-async function delivered(formId: string, body: unknown = validTakePaymentsLead): Promise<View> {
-  const response = await postLead(formId, body, { 'user-agent': 'Mozilla/5.0 (archive test)' });
-  expect(response.status).toBe(202);
-  const { leadId } = (await response.json()) as { leadId: string };
-  // Finished: delivered, and every step (Getlead's note) through too.
-  return leadWhen<View>(leadId, (l) => {
-    expect(l.status).toBe('delivered');
-    expect(l.steps.filter((s) => s.status !== 'delivered')).toEqual([]);
-  });
-}
-
-function rowsInD1(leadId: string) {
-  const db = dbOf(env, leadId);
-  const count = (sql: string) => db.prepare(sql).bind(leadId).first<number>('n');
-  return Promise.all([
-    count('SELECT COUNT(*) AS n FROM leads WHERE id = ?'),
-    count('SELECT COUNT(*) AS n FROM deliveries WHERE lead_id = ?'),
-    count('SELECT COUNT(*) AS n FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE lead_id = ?)'),
-    count('SELECT COUNT(*) AS n FROM consent_snapshots WHERE lead_id = ?'),
-  ]);
-}
-
-function indexRow(leadId: string) {
-  return dbOf(env, leadId)
-    .prepare('SELECT object_key, sha256, archived_day, email_hash, purged_at FROM archived_leads WHERE id = ?')
-    .bind(leadId)
-    .first<IndexRow>();
-}
-
-async function objectText(leadId: string): Promise<string> {
-  const row = await indexRow(leadId);
-  return (await (await env.ARCHIVE.get(row?.object_key ?? ''))?.text()) ?? '';
-}
+import {
+  archivingForm,
+  DAY,
+  delivered,
+  getlead,
+  indexRow,
+  objectText,
+  rowsInD1,
+  takepayments,
+  type View,
+} from './archived-leads.ts';
 
 describe('archiving a finished lead', () => {
   it('moves it to one R2 object whose SHA-256 its index row keeps, and deletes its rows from D1', async () => {
@@ -289,87 +233,6 @@ describe('an archived lead and its person', () => {
             .replace(/"durationMs":\d+/g, '"durationMs":0'),
         );
       expect(shape(await adminLead(cold.leadId))).toEqual(shape(await adminLead(hot.leadId)));
-    });
-  });
-});
-
-async function runPurge(): Promise<void> {
-  const { createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test');
-  const worker = (await import('../../../edge/index.ts')).default;
-  const ctx = createExecutionContext();
-  await worker.scheduled(
-    { cron: '30 * * * *', scheduledTime: Date.now(), noRetry() {} } as ScheduledController,
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-}
-
-/** The canonical JSON the relay signs: every object's keys sorted. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-  );
-}
-
-interface Signed {
-  manifest: {
-    day: string;
-    previousDay: string | null;
-    previousSha256: string | null;
-    count: number;
-    leads: { leadId: string; sha256: string }[];
-  };
-  sha256: string;
-  signature: string;
-}
-
-describe('the archive’s manifests', () => {
-  it('lists each archived lead with its SHA-256 once its day is over, signed and chained to the day before', async () => {
-    const form = archivingForm(takepayments);
-    await withForm(form, async () => {
-      const lead = await delivered(form.id);
-      await runMaintenance();
-      const row = await indexRow(lead.leadId);
-      const day = row?.archived_day ?? '';
-      expect((await admin(`/archive/manifests/${day}`)).status).toBe(404);
-
-      // The first run after the day (and its margin) has ended seals it.
-      await runMaintenance({}, Date.parse(`${day}T00:00:00Z`) + DAY + 20 * 60_000);
-      const response = await admin(`/archive/manifests/${day}`);
-      expect(response.status).toBe(200);
-      const signed = (await response.json()) as Signed;
-      expect(signed.manifest.leads).toContainEqual({ leadId: lead.leadId, sha256: row?.sha256 });
-      expect(signed.manifest.count).toBe(signed.manifest.leads.length);
-      const hash = createHash('sha256')
-        .update(JSON.stringify(canonical(signed.manifest)))
-        .digest('hex');
-      expect(signed.sha256).toBe(hash);
-      expect(signed.signature).toBe(
-        createHmac('sha256', SANDBOX_SECRETS.CERTIFICATE_SECRET).update(hash).digest('hex'),
-      );
-
-      // A lead archived now joins the next day's manifest, which carries this one's hash.
-      const next = await delivered(form.id);
-      await runMaintenance();
-      const nextDay = (await indexRow(next.leadId))?.archived_day ?? '';
-      expect(nextDay > day).toBe(true);
-      await runMaintenance({}, Date.parse(`${nextDay}T00:00:00Z`) + DAY + 20 * 60_000);
-      const following = (await (await admin(`/archive/manifests/${nextDay}`)).json()) as Signed;
-      expect(following.manifest).toMatchObject({ previousDay: day, previousSha256: signed.sha256 });
-      expect(following.manifest.leads).toContainEqual({ leadId: next.leadId, sha256: expect.any(String) });
-    });
-  });
-
-  it('answers 400 for a day that is not YYYY-MM-DD', async () => {
-    const response = await admin('/archive/manifests/yesterday');
-    expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({
-      error: { code: 'validation_failed', issues: [{ path: 'day', rule: 'format' }] },
     });
   });
 });

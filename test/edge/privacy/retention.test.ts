@@ -1,12 +1,10 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { demoForms } from '../../../demo/forms/index.ts';
-import worker from '../../../edge/index.ts';
 import { NOT_SENT } from '../../../edge/privacy/personal-data.ts';
-import { PURGE_CRON, purgeExpired } from '../../../edge/privacy/retention.ts';
+import { purgeExpired } from '../../../edge/privacy/retention.ts';
 import { dbOf } from '../../../edge/storage/shards.ts';
-import { getleadPerson, leadWhen, postLead, validTakePaymentsLead, withForm } from '../helpers.ts';
+import { getleadPerson, leadWhen, postLead, runPurge, validTakePaymentsLead, withForm } from '../helpers.ts';
 import { sandbox } from '../sandbox.ts';
 
 interface AttemptView {
@@ -32,13 +30,6 @@ interface LeadView {
 }
 
 const DAY = 86_400_000;
-
-/** What the hourly Cron Trigger does, at `now`. */
-async function runPurge(now = Date.now()): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled({ cron: PURGE_CRON, scheduledTime: now, noRetry() {} } as ScheduledController, env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 async function ageLead(leadId: string, days: number): Promise<void> {
   await dbOf(env, leadId)
