@@ -21,6 +21,7 @@ function isD1(value: unknown): value is D1Database {
 }
 
 const known = new WeakMap<object, Shard[]>();
+const warned = new WeakSet<object>();
 
 /** Every shard the Worker is bound to, shard 0 first. */
 export function shards(env: Env): Shard[] {
@@ -58,7 +59,9 @@ export function openShards(env: Env): Shard[] {
     .map((name) => name.trim())
     .filter(Boolean);
   const open = all.filter((s) => named.includes(s.name));
-  if (named.length > open.length) {
+  if (named.length > open.length && !warned.has(env)) {
+    // Once per isolate: the mistake is the deployer's, and every lead would repeat it.
+    warned.add(env);
     console.error(JSON.stringify({ at: 'shards', error: 'OPEN_SHARDS names a binding that is not a D1 shard', named }));
   }
   return open.length > 0 ? open : all;

@@ -90,6 +90,42 @@ describe('archiving a finished lead', () => {
     });
   });
 
+  it('leaves a lead erased while its object was being written in D1, and archives it erased next time', async () => {
+    const form = archivingForm(takepayments);
+    await withForm(form, async () => {
+      const lead = await delivered(form.id);
+      let erased = false;
+      // The operator's erasure lands between the archive's read of the lead and its move out of D1.
+      const racing = new Proxy(env.ARCHIVE, {
+        get(target, property) {
+          const value = Reflect.get(target, property);
+          if (property !== 'put') return typeof value === 'function' ? value.bind(target) : value;
+          return async (...args: Parameters<R2Bucket['put']>) => {
+            if (!erased) {
+              erased = true;
+              expect((await admin(`/leads/${lead.leadId}`, { method: 'DELETE' })).status).toBe(200);
+            }
+            return target.put(...args);
+          };
+        },
+      });
+      await runMaintenance({ ARCHIVE: racing });
+      expect(erased).toBe(true);
+      expect((await rowsInD1(lead.leadId))[0]).toBe(1);
+      expect(await indexRow(lead.leadId)).toBeNull();
+      expect((await env.ARCHIVE.list({ prefix: 'leads/' })).objects.map((o) => o.key)).not.toContainEqual(
+        expect.stringContaining(lead.leadId),
+      );
+      await runMaintenance();
+      expect(await adminLead<View>(lead.leadId)).toMatchObject({
+        archived: true,
+        fields: {},
+        erasure: expect.any(Object),
+      });
+      expect(await objectText(lead.leadId)).not.toContain('Lovelace');
+    });
+  });
+
   it('answers /v1/admin/stats for the period exactly as before', async () => {
     const form = archivingForm(getlead);
     await withForm(form, async () => {

@@ -4,10 +4,10 @@
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { demoForms } from '../../../demo/forms/index.ts';
 import worker from '../../../edge/index.ts';
-import { shardOf, shards } from '../../../edge/storage/shards.ts';
+import { openShards, shardOf, shards } from '../../../edge/storage/shards.ts';
 import { admin, leadWhen, PAGE_ORIGIN, postLead, testClientIp, validTakePaymentsLead, withForm } from '../helpers.ts';
 
 const takepayments = demoForms.find((f) => f.id === 'demo-takepayments');
@@ -74,6 +74,16 @@ describe('shards', () => {
       expect(ids.map((id) => shardOf(env, id)?.name)).toEqual(Array(8).fill('DB_1'));
       expect((await admin(`/leads/${earlier}`)).status).toBe(200);
     });
+  });
+
+  it('keeps every shard open, and says so in the log, when OPEN_SHARDS names no bound shard', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const mistyped = { ...env, OPEN_SHARDS: 'DB_9, DB-1' };
+    expect(openShards(mistyped).map((s) => s.name)).toEqual(['DB', 'DB_1']);
+    openShards(mistyped);
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(String(error.mock.calls[0]?.[0])).toContain('OPEN_SHARDS names a binding that is not a D1 shard');
+    error.mockRestore();
   });
 
   it('lists leads of every shard as one list, newest first, page after page', async () => {
