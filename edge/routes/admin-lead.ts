@@ -1,8 +1,8 @@
 /**
  * @module One lead as the admin routes find it, in its shard's D1 or in the archive, show it (with
  * every delivery, step and attempt, its consent record, changes and, once erased, its tombstone) and
- * act on it; and the provider calls
- * the admin routes make about it (a cancel, for the cancel route and erasure alike).
+ * act on it; and the provider calls the admin routes make about it (a cancel, for the cancel route
+ * and erasure alike).
  */
 import { archivedView, findArchived, readArchived } from '../archive/archive.ts';
 import { certificateOf, loadLeadRecords, viewOf } from '../archive/lead-record.ts';
