@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   origin_not_allowed: 403,
   bot_check_failed: 403,
+  /** A signed-in operator whose role may not do this: the message names the role needed. */
+  forbidden: 403,
   form_not_found: 404,
   lead_not_found: 404,
   session_not_found: 404,

@@ -275,6 +275,7 @@ export async function stripArchived(
   rows: readonly ArchivedRow[],
   at: string,
   erasure?: Tombstone,
+  also: readonly D1PreparedStatement[] = [],
 ): Promise<number> {
   if (rows.length === 0) return 0;
   await inFlight(rows, PUTS_IN_FLIGHT, async (row) => {
@@ -285,12 +286,14 @@ export async function stripArchived(
       certificate: stripCertificate(object.certificate),
     });
   });
-  await db
-    .prepare(
-      `UPDATE archived_leads SET email_hash = NULL, phone_hash = NULL, purged_at = COALESCE(purged_at, ?2),
-         erasure = COALESCE(?3, erasure) WHERE id IN (SELECT value FROM json_each(?1))`,
-    )
-    .bind(JSON.stringify(rows.map((r) => r.id)), at, erasure ? JSON.stringify(erasure) : null)
-    .run();
+  await db.batch([
+    ...also,
+    db
+      .prepare(
+        `UPDATE archived_leads SET email_hash = NULL, phone_hash = NULL, purged_at = COALESCE(purged_at, ?2),
+           erasure = COALESCE(?3, erasure) WHERE id IN (SELECT value FROM json_each(?1))`,
+      )
+      .bind(JSON.stringify(rows.map((r) => r.id)), at, erasure ? JSON.stringify(erasure) : null),
+  ]);
   return rows.length;
 }

@@ -341,9 +341,13 @@ export interface NewStep {
 }
 
 /** Stores a step, pending, and the lead's status with it. */
-export async function insertStep(db: D1Database, step: NewStep): Promise<DeliveryRow> {
+export async function insertStep(
+  db: D1Database,
+  step: NewStep,
+  also: readonly D1PreparedStatement[] = [],
+): Promise<DeliveryRow> {
   const row = stepRow(step.leadId, step.after, { kind: step.kind, payload: step.payload }, new Date().toISOString());
-  await db.batch([insertStepStatement(db, row), leadStatusStatement(db, step.leadId)]);
+  await db.batch([insertStepStatement(db, row), leadStatusStatement(db, step.leadId), ...also]);
   return row;
 }
 
@@ -416,6 +420,7 @@ export async function changeLeadFields(
   { id: leadId, formId }: Pick<CanonicalLead, 'id' | 'formId'>,
   fields: CanonicalLead['fields'],
   changes: Record<string, { from: string | boolean | null; to: string | boolean | null }>,
+  also: readonly D1PreparedStatement[] = [],
 ): Promise<{ id: string; changedAt: string }> {
   const changedAt = new Date().toISOString();
   const id = crypto.randomUUID();
@@ -427,6 +432,7 @@ export async function changeLeadFields(
     db
       .prepare('INSERT INTO lead_changes (id, lead_id, changed_at, changes) VALUES (?, ?, ?, ?)')
       .bind(id, leadId, changedAt, JSON.stringify(changes)),
+    ...also,
   ]);
   return { id, changedAt };
 }
@@ -558,14 +564,27 @@ export async function setDeliveryStatus(
  * Sends a failed delivery again with a fresh budget of attempts. Only one caller wins a failed
  * delivery, so two replays (or a replay and a late message) never start two chains of attempts.
  */
-export async function markForReplay(db: D1Database, id: string): Promise<boolean> {
-  const result = await db
-    .prepare(
-      "UPDATE deliveries SET status = 'retrying', replay_from = attempts, updated_at = ? WHERE id = ? AND status = 'failed'",
-    )
-    .bind(new Date().toISOString(), id)
-    .run();
-  return result.meta.changes === 1;
+/**
+ * Marks these failed deliveries and steps for a replay, in one batch with `also` (the request's
+ * audit entry); answers, for each, whether it was failed and is now marked.
+ */
+export async function markForReplay(
+  db: D1Database,
+  ids: readonly string[],
+  also: readonly D1PreparedStatement[] = [],
+): Promise<boolean[]> {
+  const at = new Date().toISOString();
+  const results = await db.batch([
+    ...ids.map((id) =>
+      db
+        .prepare(
+          "UPDATE deliveries SET status = 'retrying', replay_from = attempts, updated_at = ? WHERE id = ? AND status = 'failed'",
+        )
+        .bind(at, id),
+    ),
+    ...also,
+  ]);
+  return ids.map((_, i) => results[i]?.meta.changes === 1);
 }
 
 /**

@@ -1,9 +1,8 @@
 /**
  * @module A person's data on request: find every lead of theirs by email or phone (through the
- * hashes stored with each lead), and erase leads, leaving a tombstone that says when, why and which
- * admin token asked.
+ * hashes stored with each lead), and erase leads, leaving a tombstone that says when, why and who
+ * asked.
  */
-import { createHash } from 'node:crypto';
 import { shards } from '../storage/shards.ts';
 import { emailHash, phoneHash, removalStatements } from './personal-data.ts';
 
@@ -37,11 +36,6 @@ export async function subjectLeadIds(env: Env, subject: Subject): Promise<string
     .map((r) => r.id);
 }
 
-/** Which admin token asked, without keeping the token: the first 12 hex digits of its SHA-256. */
-export function tokenFingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex').slice(0, 12);
-}
-
 export interface Erasure {
   reason: string;
   requestedBy: string;
@@ -49,8 +43,16 @@ export interface Erasure {
   matchedBy: string | null;
 }
 
-/** Erases the personal data of these leads (not yet erased) and writes their tombstones, in one batch. */
-export async function eraseLeads(db: D1Database, leadIds: readonly string[], erasure: Erasure): Promise<number> {
+/**
+ * Erases the personal data of these leads (not yet erased) and writes their tombstones, in one batch
+ * with `also` (the request's audit entry).
+ */
+export async function eraseLeads(
+  db: D1Database,
+  leadIds: readonly string[],
+  erasure: Erasure,
+  also: readonly D1PreparedStatement[] = [],
+): Promise<number> {
   if (leadIds.length === 0) return 0;
   const at = new Date().toISOString();
   const placeholders = leadIds.map(() => '?').join(', ');
@@ -62,6 +64,7 @@ export async function eraseLeads(db: D1Database, leadIds: readonly string[], era
       .bind(id, at, erasure.reason, erasure.requestedBy, erasure.matchedBy),
   );
   await db.batch([
+    ...also,
     ...tombstones,
     ...removalStatements(db, { sql: `SELECT id FROM leads WHERE id IN (${placeholders})`, bind: [...leadIds] }, at),
   ]);

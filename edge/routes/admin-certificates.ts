@@ -5,14 +5,14 @@
  */
 import { Hono } from 'hono';
 import { accepts } from 'hono/accepts';
+import { requires } from '../operators/roles.ts';
 import { signCertificate } from '../privacy/certificate.ts';
 import { certificatePage } from '../privacy/certificate-page.ts';
-import { adminAuth } from '../security/admin-auth.ts';
 import { leadCertificate } from './admin-lead.ts';
 
 export const adminCertificateRoutes = new Hono<{ Bindings: Env }>().get(
   '/leads/:leadId/certificate',
-  adminAuth(),
+  requires('operator'),
   async (c) => {
     const certificate = await leadCertificate(c.env, c.req.param('leadId'));
     const signed = await signCertificate(c.env.CERTIFICATE_SECRET, certificate);

@@ -27,15 +27,18 @@ import { ApiError } from '../errors.ts';
 import { forms } from '../forms/index.ts';
 import { loadTexts } from '../forms/texts-history.ts';
 import { checkSubmission, validationFailed } from '../intake/checks.ts';
+import { audit, auditStatement, callerOf } from '../operators/audit.ts';
+import { maskView } from '../operators/masking.ts';
+import { type AdminVariables, requires } from '../operators/roles.ts';
 import { DryRunStop, dryRunTransport } from '../providers/http.ts';
 import { adapterFor } from '../providers/registry.ts';
 import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.ts';
-import { adminAuth } from '../security/admin-auth.ts';
 import { type JsonBodyVariables, jsonBody } from '../security/json-body.ts';
 import { checked, validJson, validQuery } from '../security/validate.ts';
 import { listLeads } from '../storage/lead-list.ts';
 import { shards } from '../storage/shards.ts';
 import { cancelAt, leadView, loadLead, loadLiveLead, providerCall } from './admin-lead.ts';
+import { operatorRoutes } from './operators.ts';
 import { subjectRoutes } from './subjects.ts';
 
 const listQuerySchema = z.strictObject({
@@ -89,19 +92,30 @@ async function dryRun(env: Env, lead: CanonicalLead, index: number): Promise<Dry
   };
 }
 
-export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariables }>()
-  .use('*', adminAuth())
+export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariables & AdminVariables }>()
   .route('/', subjectRoutes)
-  .get('/leads', validQuery(listQuerySchema), async (c) => {
+  .route('/', operatorRoutes)
+  .get('/leads', requires('viewer'), validQuery(listQuerySchema), async (c) => {
     return c.json(await listLeads(c.env, c.req.valid('query')));
   })
-  .get('/leads/:leadId', async (c) => c.json(await leadView(c.env, c.req.param('leadId'))))
-  .post('/leads/:leadId/replay', async (c) => {
+  .get('/leads/:leadId', requires('viewer'), async (c) => {
+    const view = await leadView(c.env, c.req.param('leadId'));
+    return c.json(c.var.identity.role === 'viewer' ? maskView(view) : view);
+  })
+  .post('/leads/:leadId/replay', requires('operator'), async (c) => {
     const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
-    const replayable = [];
-    for (const d of await listDeliveries(db, lead.id)) {
-      if (await markForReplay(db, d.id)) replayable.push(d);
-    }
+    const failed = (await listDeliveries(db, lead.id)).filter((d) => d.status === 'failed');
+    const audited = auditStatement(db, callerOf(c), {
+      action: 'lead.replay',
+      target: `lead:${lead.id}`,
+      details: { deliveries: failed.map((d) => d.id) },
+    });
+    const marked = await markForReplay(
+      db,
+      failed.map((d) => d.id),
+      [audited],
+    );
+    const replayable = failed.filter((_, i) => marked[i]);
     await enqueueDeliveries(
       c.env.DELIVERIES,
       replayable.map((d) => ({ deliveryId: d.id, leadId: lead.id, formId: lead.formId, destination: d.destination })),
@@ -109,7 +123,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     const status = replayable.length ? await refreshLeadStatus(db, lead.id) : undefined;
     return c.json({ leadId: lead.id, replayed: replayable.map((d) => d.provider), status }, 202);
   })
-  .get('/leads/:leadId/status', async (c) => {
+  .get('/leads/:leadId/status', requires('viewer'), async (c) => {
     const { db, lead } = await loadLead(c.env, c.req.param('leadId'));
     // The first delivered destination whose provider gives an account of its leads.
     for (const delivery of await listDeliveries(db, lead.id)) {
@@ -135,7 +149,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     }
     throw new ApiError('not_delivered', 'This lead has no delivery at a provider that reports status to ask about yet');
   })
-  .post('/leads/:leadId/cancel', async (c) => {
+  .post('/leads/:leadId/cancel', requires('operator'), async (c) => {
     const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
     const cancellable = (await listDeliveries(db, lead.id)).filter(
       (d) => d.kind === 'lead' && adapterFor(d.provider)?.cancel,
@@ -150,9 +164,14 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
         ...(await cancelAt(c.env, lead, d.destination)),
       })),
     );
+    await audit(db, callerOf(c), {
+      action: 'lead.cancel',
+      target: `lead:${lead.id}`,
+      details: { cancelled: cancellations.filter((x) => x.cancelled).map((x) => x.provider) },
+    });
     return c.json({ leadId: lead.id, cancellations });
   })
-  .patch('/leads/:leadId', jsonBody(), validJson(fieldsBodySchema), async (c) => {
+  .patch('/leads/:leadId', requires('operator'), jsonBody(), validJson(fieldsBodySchema), async (c) => {
     const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
     const form = forms.get(lead.formId);
     if (!form) throw new ApiError('form_not_found', 'The form of this lead is no longer configured');
@@ -166,7 +185,14 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
       if (from !== to) changes[name] = { from, to };
     }
     if (Object.keys(changes).length === 0) return c.json({ leadId: lead.id, changeId: null, updates: [] });
-    const { id: changeId } = await changeLeadFields(db, lead, fields, changes);
+    // The audit names the answers changed, never their values (lead_changes keeps those).
+    const { id: changeId } = await changeLeadFields(db, lead, fields, changes, [
+      auditStatement(db, callerOf(c), {
+        action: 'lead.change',
+        target: `lead:${lead.id}`,
+        details: { fields: Object.keys(changes) },
+      }),
+    ]);
     const changed = Object.fromEntries(Object.keys(changes).map((name) => [name, fields[name] ?? '']));
 
     // Where a provider has the lead and takes updates, the change is sent on as a step, tried now.
@@ -188,7 +214,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     await refreshLeadStatus(db, lead.id);
     return c.json({ leadId: lead.id, changeId, updates });
   })
-  .post('/leads/:leadId/actions', jsonBody(), validJson(actionBodySchema), async (c) => {
+  .post('/leads/:leadId/actions', requires('operator'), jsonBody(), validJson(actionBodySchema), async (c) => {
     const { db, lead } = await loadLiveLead(c.env, c.req.param('leadId'));
     const { provider, kind, ...parameters } = c.req.valid('json');
     const step = adapterFor(provider)?.steps?.[kind];
@@ -200,14 +226,20 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
       (d) => d.kind === 'lead' && d.provider === provider && d.status === 'delivered',
     );
     if (!delivery) throw new ApiError('not_delivered', `${provider} does not have this lead (yet): nothing to act on`);
-    const row = await insertStep(db, { leadId: lead.id, after: delivery, kind, payload });
+    const row = await insertStep(db, { leadId: lead.id, after: delivery, kind, payload }, [
+      auditStatement(db, callerOf(c), {
+        action: 'lead.action',
+        target: `lead:${lead.id}`,
+        details: { provider, kind },
+      }),
+    ]);
     await enqueueDeliveries(c.env.DELIVERIES, [messageOf(lead.formId, row)]);
     return c.json({ actionId: row.id, status: row.status }, 202);
   })
-  .get('/stats', validQuery(statsQuerySchema), async (c) => {
+  .get('/stats', requires('viewer'), validQuery(statsQuerySchema), async (c) => {
     return c.json(await stats(c.env, c.req.valid('query')));
   })
-  .get('/archive/manifests/:day', async (c) => {
+  .get('/archive/manifests/:day', requires('viewer'), async (c) => {
     const day = c.req.param('day');
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(day))) {
       throw validationFailed([{ path: 'day', rule: 'format', message: 'A day is YYYY-MM-DD (UTC)' }]);
@@ -218,7 +250,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     }
     return c.json(manifest);
   })
-  .get('/forms/:formId/texts/:textsVersion', async (c) => {
+  .get('/forms/:formId/texts/:textsVersion', requires('viewer'), async (c) => {
     const texts = await loadTexts(
       shards(c.env).map((s) => s.db),
       c.req.param('formId'),
@@ -227,7 +259,7 @@ export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariable
     if (!texts) throw new ApiError('not_found', 'No texts of this form have this version');
     return c.json(texts);
   })
-  .post('/forms/:formId/test', jsonBody(), validJson(fieldsBodySchema), async (c) => {
+  .post('/forms/:formId/test', requires('operator'), jsonBody(), validJson(fieldsBodySchema), async (c) => {
     const form = forms.get(c.req.param('formId'));
     if (!form) throw new ApiError('form_not_found', 'No form has this id');
     const given = c.req.valid('json').fields;

@@ -13,7 +13,11 @@ import { findArchived, readArchived, stripArchived } from '../archive/archive.ts
 import { getLead, listDeliveries } from '../delivery/store.ts';
 import { ApiError } from '../errors.ts';
 import { validationFailed } from '../intake/checks.ts';
-import { eraseLeads, type Subject, subjectLeadIds, tokenFingerprint } from '../privacy/subjects.ts';
+import { audit, auditStatement, type Caller, callerOf, redactStatements, subjectTarget } from '../operators/audit.ts';
+import { describeActor, homeDb } from '../operators/identity.ts';
+import { type AdminVariables, requires } from '../operators/roles.ts';
+import { emailHash, phoneHash } from '../privacy/personal-data.ts';
+import { eraseLeads, type Subject, subjectLeadIds } from '../privacy/subjects.ts';
 import { adapterFor } from '../providers/registry.ts';
 import type { CanonicalLead } from '../providers/types.ts';
 import { validQuery } from '../security/validate.ts';
@@ -80,21 +84,28 @@ async function erase(
   env: Env,
   leadId: string,
   options: z.infer<typeof leadQuerySchema>,
-  by: { token: string; matchedBy: string | null },
+  by: { caller: Caller; matchedBy: string | null },
 ) {
   const erasure = {
     reason: options.reason ?? 'erasure requested',
-    requestedBy: tokenFingerprint(by.token),
+    requestedBy: describeActor(by.caller.identity.actor),
     matchedBy: by.matchedBy,
   };
   const cancel = options.cancel === 'true';
   const db = dbOf(env, leadId);
+  const audited = () => [
+    auditStatement(db, by.caller, {
+      action: 'lead.erase',
+      target: `lead:${leadId}`,
+      details: { reason: erasure.reason, matchedBy: erasure.matchedBy, cancel },
+    }),
+  ];
   const stored = await getLead(db, leadId);
   if (stored) {
     if (stored.purgedAt) return { leadId, erased: true, providers: [] };
     const delivered = (await listDeliveries(db, leadId)).filter((d) => d.kind === 'lead' && d.status === 'delivered');
     const providers = await atProviders(env, stored.lead, delivered, cancel);
-    await eraseLeads(db, [leadId], erasure);
+    await eraseLeads(db, [leadId], erasure, audited());
     return { leadId, erased: true, providers };
   }
   // Archived: its object is rewritten without the personal data, the tombstone kept in it and its row.
@@ -119,32 +130,43 @@ async function erase(
     cancel,
   );
   const at = new Date().toISOString();
-  await stripArchived(env, db, [row], at, { erasedAt: at, ...erasure });
+  await stripArchived(env, db, [row], at, { erasedAt: at, ...erasure }, audited());
   return { leadId, erased: true, providers };
 }
 
-/** The admin token the request was let in with (adminAuth checked it). */
-function tokenOf(header: string | undefined): string {
-  return header?.replace(/^Bearer /, '') ?? '';
+/** The audit log's target for a person: the hash of their identifier, never the identifier. */
+function targetOf(subject: Subject): string {
+  return subjectTarget('email' in subject ? emailHash(subject.email) : phoneHash(subject.phone));
 }
 
-export const subjectRoutes = new Hono<{ Bindings: Env }>()
-  .get('/subjects', validQuery(subjectQuerySchema), async (c) => {
-    const ids = await subjectLeadIds(c.env, subjectOf(c.req.valid('query')));
+export const subjectRoutes = new Hono<{ Bindings: Env; Variables: AdminVariables }>()
+  .get('/subjects', requires('operator'), validQuery(subjectQuerySchema), async (c) => {
+    const subject = subjectOf(c.req.valid('query'));
+    const ids = await subjectLeadIds(c.env, subject);
     const leads = await Promise.all(ids.map((id) => leadView(c.env, id)));
+    // A bulk read of one person's data: who read it stays, the identifier until they are erased.
+    await audit(homeDb(c.env), callerOf(c), {
+      action: 'subject.export',
+      target: targetOf(subject),
+      details: { ...subject, leads: ids.length },
+    });
     return c.json({ leads });
   })
-  .delete('/subjects', validQuery(subjectQuerySchema), async (c) => {
+  .delete('/subjects', requires('admin'), validQuery(subjectQuerySchema), async (c) => {
     const query = c.req.valid('query');
     const subject = subjectOf(query);
-    const by = { token: tokenOf(c.req.header('authorization')), matchedBy: 'email' in subject ? 'email' : 'phone' };
+    const by = { caller: callerOf(c), matchedBy: 'email' in subject ? 'email' : 'phone' };
     const leads = [];
     // One at a time: each may call a provider to cancel, and a subject rarely has many leads.
     for (const id of await subjectLeadIds(c.env, subject)) leads.push(await erase(c.env, id, query, by));
+    // The person's identifier leaves the log too: what was done stays, to whom only as a hash.
+    const target = targetOf(subject);
+    await Promise.all(redactStatements(c.env, target).map((statement) => statement.run()));
+    await audit(homeDb(c.env), callerOf(c), { action: 'subject.erase', target, details: { erased: leads.length } });
     return c.json({ erased: leads.length, leads });
   })
-  .delete('/leads/:leadId', validQuery(leadQuerySchema), async (c) => {
+  .delete('/leads/:leadId', requires('admin'), validQuery(leadQuerySchema), async (c) => {
     const options = c.req.valid('query');
-    const by = { token: tokenOf(c.req.header('authorization')), matchedBy: null };
+    const by = { caller: callerOf(c), matchedBy: null };
     return c.json(await erase(c.env, c.req.param('leadId'), options, by));
   });
