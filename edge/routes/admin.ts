@@ -29,7 +29,7 @@ import { loadTexts } from '../forms/texts-history.ts';
 import { checkSubmission, validationFailed } from '../intake/checks.ts';
 import { audit, auditStatement, callerOf } from '../operators/audit.ts';
 import { maskView } from '../operators/masking.ts';
-import { type AdminVariables, requires } from '../operators/roles.ts';
+import { type AdminVariables, identified, requires } from '../operators/roles.ts';
 import { DryRunStop, dryRunTransport } from '../providers/http.ts';
 import { adapterFor } from '../providers/registry.ts';
 import type { CanonicalLead, DryRunResult, Transport } from '../providers/types.ts';
@@ -93,6 +93,7 @@ async function dryRun(env: Env, lead: CanonicalLead, index: number): Promise<Dry
 }
 
 export const adminRoutes = new Hono<{ Bindings: Env; Variables: JsonBodyVariables & AdminVariables }>()
+  .use('*', identified())
   .route('/', subjectRoutes)
   .route('/', operatorRoutes)
   .get('/leads', requires('viewer'), validQuery(listQuerySchema), async (c) => {
